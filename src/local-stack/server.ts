@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from './wire/types.js';
+import { readCredentialScope } from './wire/credential-scope.js';
+import { handleJsonRequest, jsonErrorResponse } from './wire/json-protocol.js';
+import { handleQueryRequest, queryErrorResponse } from './wire/query-protocol.js';
+import { AwsServiceError } from './wire/errors.js';
+import type { StateStore } from './state.js';
+
+export interface LocalEndpointOptions {
+  services: ServiceDefinition[];
+  state: StateStore;
+  accountId: string;
+  defaultRegion: string;
+}
+
+/**
+ * The one HTTP endpoint of the local stack. A request is routed the way AWS's front ends tell services
+ * apart: the X-Amz-Target prefix (JSON protocols), a REST route, or the SigV4 scope's service name
+ * (Query protocol).
+ */
+export function createLocalEndpoint(options: LocalEndpointOptions): Server {
+  const router = new ServiceRouter(options);
+  return createServer((incoming, outgoing) => {
+    readBody(incoming)
+      .then((body) => router.route(toWireRequest(incoming, body)))
+      .catch((error: unknown) => jsonErrorResponse(error, 'application/json', randomUUID()))
+      .then((response) => writeResponse(outgoing, response));
+  });
+}
+
+export class ServiceRouter {
+  private readonly byTargetPrefix = new Map<string, Extract<ServiceDefinition, { protocol: 'json' }>>();
+  private readonly querySigningNames = new Map<string, Extract<ServiceDefinition, { protocol: 'query' }>>();
+  private readonly restServices: Extract<ServiceDefinition, { protocol: 'rest' }>[] = [];
+
+  constructor(private readonly options: LocalEndpointOptions) {
+    for (const service of options.services) {
+      if (service.protocol === 'json') this.byTargetPrefix.set(service.targetPrefix, service);
+      else if (service.protocol === 'query') this.querySigningNames.set(service.signingName, service);
+      else this.restServices.push(service);
+    }
+  }
+
+  async route(request: WireRequest): Promise<WireResponse> {
+    const scope = readCredentialScope(request.headers, request.query);
+    const context: RequestContext = {
+      region: scope?.region ?? this.options.defaultRegion,
+      accountId: this.options.accountId,
+      requestId: randomUUID(),
+      accessKeyId: scope?.accessKeyId ?? '',
+      state: this.options.state
+    };
+
+    const target = request.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      const separator = target.lastIndexOf('.');
+      const service = this.byTargetPrefix.get(target.slice(0, separator));
+      if (!service) {
+        const error = new AwsServiceError('UnknownServiceException', `No local service answers ${target}`);
+        return jsonErrorResponse(error, 'application/x-amz-json-1.1', context.requestId);
+      }
+      return handleJsonRequest(service, target.slice(separator + 1), request.body, context);
+    }
+
+    for (const service of this.restServices) {
+      if (scope && scope.service !== service.signingName) continue;
+      for (const route of service.routes) {
+        const match = route.method === request.method ? route.pattern.exec(request.path) : null;
+        if (match) return route.handle(request, match, context);
+      }
+    }
+
+    const form =
+      request.method === 'POST' ? new URLSearchParams(request.body.toString('utf8')) : request.query;
+    if (form.has('Action')) {
+      const service = scope
+        ? this.querySigningNames.get(scope.service)
+        : [...this.querySigningNames.values()].find(
+            (candidate) => form.get('Action')! in candidate.operations
+          );
+      if (service) return handleQueryRequest(service, form, context);
+    }
+    const error = new AwsServiceError(
+      'UnknownOperationException',
+      `The local stack has no handler for ${request.method} ${request.path}`,
+      404
+    );
+    return queryErrorResponse(error, context.requestId);
+  }
+}
+
+/** Starts listening on 127.0.0.1 (port 0 picks a free one) and resolves with the bound port. */
+export async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function toWireRequest(incoming: IncomingMessage, body: Buffer): WireRequest {
+  const url = new URL(incoming.url ?? '/', 'http://localhost');
+  return {
+    method: incoming.method ?? 'GET',
+    path: decodeURIComponent(url.pathname),
+    query: url.searchParams,
+    headers: incoming.headers,
+    body
+  };
+}
+
+function readBody(incoming: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => resolve(Buffer.concat(chunks)));
+    incoming.on('error', reject);
+  });
+}
+
+function writeResponse(outgoing: ServerResponse, response: WireResponse): void {
+  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+  outgoing.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
+  outgoing.end(body);
+}

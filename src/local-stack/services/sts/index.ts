@@ -1,0 +1,17 @@
+import type { ServiceDefinition } from '../../wire/types.js';
+
+/** STS, as far as the suite needs it: who am I. */
+export function createStsService(): ServiceDefinition {
+  return {
+    protocol: 'query',
+    signingName: 'sts',
+    xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/',
+    operations: {
+      GetCallerIdentity: (_input, context) => ({
+        UserId: context.accessKeyId || 'AKIAIOSFODNN7EXAMPLE',
+        Account: context.accountId,
+        Arn: `arn:aws:iam::${context.accountId}:user/modelship-local`
+      })
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { StateStore } from '../state.js';
+
+/** A request as every protocol handler sees it, with the body already read. */
+export interface WireRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+/** Who is calling, where, and the stack's shared pieces an operation may use. */
+export interface RequestContext {
+  region: string;
+  accountId: string;
+  requestId: string;
+  accessKeyId: string;
+  state: StateStore;
+}
+
+// Operation inputs come from the wire untyped; each operation validates what it reads.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OperationInput = Record<string, any>;
+export type Operation = (input: OperationInput, context: RequestContext) => unknown;
+
+/** A REST route (REST-JSON services such as SageMaker Runtime): matched on method and path. */
+export interface RestRoute {
+  method: string;
+  pattern: RegExp;
+  handle: (request: WireRequest, match: RegExpExecArray, context: RequestContext) => Promise<WireResponse>;
+}
+
+/**
+ * One AWS service of the local stack. `signingName` is the service in the SigV4 credential scope; JSON
+ * services are also found by their X-Amz-Target prefix, Query services by the scope alone.
+ */
+export type ServiceDefinition =
+  | {
+      protocol: 'json';
+      signingName: string;
+      targetPrefix: string;
+      jsonVersion: '1.0' | '1.1';
+      operations: Record<string, Operation>;
+    }
+  | {
+      protocol: 'query';
+      signingName: string;
+      xmlNamespace: string;
+      operations: Record<string, Operation>;
+    }
+  | {
+      protocol: 'rest';
+      signingName: string;
+      routes: RestRoute[];
+    };
