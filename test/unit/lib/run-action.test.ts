@@ -1,0 +1,51 @@
+import { jest } from '@jest/globals';
+
+const state: Record<string, string> = {};
+const setFailed = jest.fn();
+jest.unstable_mockModule('@actions/core', () => ({
+  getState: (name: string) => state[name] ?? '',
+  saveState: (name: string, value: string) => {
+    state[name] = value;
+  },
+  setFailed
+}));
+
+const { runAction } = await import('../../../src/lib/run-action.js');
+
+beforeEach(() => {
+  for (const key of Object.keys(state)) delete state[key];
+  setFailed.mockReset();
+});
+
+describe('runAction', () => {
+  it('turns anything thrown into one failure message', async () => {
+    await runAction({
+      main: async () => {
+        throw new Error('boom');
+      }
+    });
+    expect(setFailed).toHaveBeenCalledWith('boom');
+  });
+
+  it('runs main first and post on the second invocation, even after a failed main', async () => {
+    const calls: string[] = [];
+    const steps = {
+      main: async () => {
+        calls.push('main');
+        throw new Error('main failed');
+      },
+      post: async () => {
+        calls.push('post');
+      }
+    };
+    await runAction(steps);
+    await runAction(steps);
+    expect(calls).toEqual(['main', 'post']);
+    expect(setFailed).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not save post state for actions without a post step', async () => {
+    await runAction({ main: async () => undefined });
+    expect(state).toEqual({});
+  });
+});
