@@ -13,7 +13,11 @@ export interface LocalEndpointOptions {
   state: StateStore;
   accountId: string;
   defaultRegion: string;
+  /** Extra facts for the health check (`GET /_modelship/health`), which `modelship local` polls. */
+  health?: () => Record<string, unknown>;
 }
+
+export const HEALTH_PATH = '/_modelship/health';
 
 /**
  * The one HTTP endpoint of the local stack. A request is routed the way AWS's front ends tell services
@@ -44,6 +48,13 @@ export class ServiceRouter {
   }
 
   async route(request: WireRequest): Promise<WireResponse> {
+    if (request.method === 'GET' && request.path === HEALTH_PATH) {
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'ready', pid: process.pid, ...this.options.health?.() })
+      };
+    }
     const scope = readCredentialScope(request.headers, request.query);
     const context: RequestContext = {
       region: scope?.region ?? this.options.defaultRegion,

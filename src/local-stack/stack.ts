@@ -1,34 +1,129 @@
 import type { Server } from 'node:http';
-import { createLocalEndpoint } from './server.js';
+import { createLocalEndpoint, listen } from './server.js';
 import { StateStore } from './state.js';
 import type { ServiceDefinition } from './wire/types.js';
+import { startRegistry, type LocalRegistry } from './registry/index.js';
 import { createStsService } from './services/sts/index.js';
+import { createEcrService } from './services/ecr/index.js';
+import { ecrRegistryPolicy, RepositoryStore } from './services/ecr/repositories.js';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
+/** What every service factory gets: the stack's shared pieces. */
+export interface StackContext {
+  dataDir: string;
+  state: StateStore;
+  accountId: string;
+  /** The region unsigned requests default to; signed requests carry their own (RequestContext.region). */
+  region: string;
+  /** The container registry: `registry.host`, `registry.client`, `registry.dockerConfigDir`, ... */
+  registry: LocalRegistry;
+  /** Runs when the stack stops (`modelship local down`), e.g. to remove containers a service started. */
+  onShutdown(hook: () => Promise<void> | void): void;
+}
+
+export type ServiceFactory = (stack: StackContext) => ServiceDefinition | Promise<ServiceDefinition>;
+
+/**
+ * Every AWS service the local stack answers. To add one, append its factory: it receives the
+ * StackContext and returns its ServiceDefinition (see wire/types.ts).
+ */
+const SERVICES: ServiceFactory[] = [() => createStsService(), (stack) => createEcrService(stack)];
+
 export interface LocalStackOptions {
   dataDir: string;
+  /** Port of the AWS endpoint on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  /** Port of the registry on 127.0.0.1; 0 picks a free one. */
+  registryPort: number;
   accountId?: string;
   region?: string;
+  /** Lifetime of GetAuthorizationToken passwords (ECR: 12 hours). */
+  tokenTtlSeconds?: number;
+}
+
+export interface RunningLocalStack {
+  endpoint: string;
+  registryHost: string;
+  accountId: string;
+  region: string;
+  dataDir: string;
+  stop(): Promise<void>;
 }
 
 /**
- * Assembles the local stack's services into one endpoint. Each service is built by its own factory from
- * the shared pieces (state store, registry, container runtime); this is the only place that knows them all.
+ * Starts the registry, builds every service and serves them on one endpoint. This is the only place
+ * that knows all the parts; `modelship local serve` runs it.
  */
-export function createLocalStack(options: LocalStackOptions): {
-  server: Server;
-  state: StateStore;
-  services: ServiceDefinition[];
-} {
+export async function launchLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const region = options.region ?? LOCAL_REGION;
   const state = new StateStore(options.dataDir);
-  const services: ServiceDefinition[] = [createStsService()];
-  const server = createLocalEndpoint({
-    services,
+  const registry = await startRegistry({
+    dataDir: options.dataDir,
     state,
-    accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
-    defaultRegion: options.region ?? LOCAL_REGION
+    policy: ecrRegistryPolicy(new RepositoryStore(state)),
+    registryId: accountId,
+    port: options.registryPort,
+    ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds })
   });
-  return { server, state, services };
+
+  const shutdownHooks: (() => Promise<void> | void)[] = [];
+  let server: Server | undefined;
+  const stop = async () => {
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server?.close(() => resolve()));
+    }
+    const results = await Promise.allSettled(shutdownHooks.map(async (hook) => hook()));
+    await registry.stop();
+    const failures = results.filter(
+      (result): result is PromiseRejectedResult => result.status === 'rejected'
+    );
+    if (failures.length > 0) {
+      throw new Error(
+        `Stopping the local stack: ${failures.map((failure) => String(failure.reason)).join('; ')}`
+      );
+    }
+  };
+
+  try {
+    const context: StackContext = {
+      dataDir: options.dataDir,
+      state,
+      accountId,
+      region,
+      registry,
+      onShutdown: (hook) => void shutdownHooks.push(hook)
+    };
+    const services = await Promise.all(SERVICES.map((factory) => factory(context)));
+    server = createLocalEndpoint({
+      services,
+      state,
+      accountId,
+      defaultRegion: region,
+      health: () => ({
+        registry: registry.running() ? 'running' : 'stopped',
+        services: services.map((service) => service.signingName)
+      })
+    });
+    const port = await listen(server, options.port).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new Error(`Port ${options.port} is already in use. Choose another with --port.`)
+        : error;
+    });
+    return {
+      endpoint: `http://127.0.0.1:${port}`,
+      registryHost: registry.host,
+      accountId,
+      region,
+      dataDir: options.dataDir,
+      stop
+    };
+  } catch (error) {
+    server = undefined;
+    await stop().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { HEALTH_PATH } from '../local-stack/server.js';
+import type { LocalOptions } from './options.js';
+import { toFlags } from './options.js';
+import {
+  isServeProcess,
+  readPid,
+  readRuntime,
+  removeRuntimeFiles,
+  stackFiles,
+  type RuntimeInfo
+} from './runtime-files.js';
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+export interface Health {
+  status: string;
+  registry?: string;
+  services?: string[];
+}
+
+/** The running stack of a data directory and its health; undefined when none is running. */
+export async function runningStack(
+  dataDir: string
+): Promise<{ info: RuntimeInfo; health: Health } | undefined> {
+  const pid = readPid(dataDir);
+  if (pid === undefined || !isServeProcess(pid)) return undefined;
+  const info = readRuntime(dataDir);
+  if (!info || info.pid !== pid) return undefined;
+  const health = await checkHealth(info.endpoint);
+  return health ? { info, health } : undefined;
+}
+
+/**
+ * Starts `modelship local serve` as a detached background process (log in the data directory) unless
+ * one already serves the directory, and waits until it answers. `script` is the CLI's own entry file.
+ */
+export async function up(
+  options: LocalOptions,
+  script: string
+): Promise<{ info: RuntimeInfo; alreadyRunning: boolean }> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const existing = readPid(options.dataDir);
+  if (existing !== undefined && isServeProcess(existing)) {
+    return { info: await waitUntilReady(options.dataDir, existing), alreadyRunning: true };
+  }
+  removeRuntimeFiles(options.dataDir);
+  const files = stackFiles(options.dataDir);
+  const log = openSync(files.log, 'a');
+  try {
+    const child = spawn(process.execPath, [script, 'local', 'serve', ...toFlags(options)], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      cwd: options.dataDir
+    });
+    child.unref();
+    return { info: await waitUntilReady(options.dataDir, child.pid as number), alreadyRunning: false };
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** Stops the data directory's stack (SIGTERM, which stops containers and the registry); false if none ran. */
+export async function down(dataDir: string): Promise<boolean> {
+  const pid = readPid(dataDir);
+  if (pid === undefined || !isServeProcess(pid)) {
+    removeRuntimeFiles(dataDir);
+    return false;
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isServeProcess(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      removeRuntimeFiles(dataDir);
+      throw new Error(
+        `The local stack (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s and was killed; ` +
+          `its registry is ended on the next 'modelship local up'. See ${stackFiles(dataDir).log}.`
+      );
+    }
+    await sleep(100);
+  }
+  return true;
+}
+
+async function waitUntilReady(dataDir: string, pid: number): Promise<RuntimeInfo> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const info = readRuntime(dataDir);
+    if (info?.pid === pid && (await checkHealth(info.endpoint))) return info;
+    if (!isServeProcess(pid)) {
+      throw new Error(
+        `The local stack did not start. Last lines of ${stackFiles(dataDir).log}:\n${logTail(dataDir)}`
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `The local stack (pid ${pid}) did not answer within ${START_TIMEOUT_MS / 1000}s. ` +
+          `See ${stackFiles(dataDir).log}, or stop it with 'modelship local down'.`
+      );
+    }
+    await sleep(100);
+  }
+}
+
+async function checkHealth(endpoint: string): Promise<Health | undefined> {
+  try {
+    const response = await fetch(`${endpoint}${HEALTH_PATH}`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok ? ((await response.json()) as Health) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function logTail(dataDir: string): string {
+  try {
+    return readFileSync(stackFiles(dataDir).log, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

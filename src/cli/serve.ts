@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { launchLocalStack, LOCAL_ACCOUNT_ID } from '../local-stack/stack.js';
+import { formatExports, localStackEnvironment } from './environment.js';
+import type { LocalOptions } from './options.js';
+import { isServeProcess, readPid, removeRuntimeFiles, writePid, writeRuntime } from './runtime-files.js';
+
+/**
+ * `modelship local serve`: runs the local stack in the foreground until SIGTERM or SIGINT, then stops
+ * every part (services' containers, registry) before exiting. `up` runs this in the background.
+ */
+export async function serve(options: LocalOptions, print: (line: string) => void): Promise<number> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const holder = readPid(options.dataDir);
+  if (holder !== undefined && holder !== process.pid && isServeProcess(holder)) {
+    throw new Error(
+      `A local stack (pid ${holder}) already uses ${options.dataDir}. Stop it with 'modelship local down' first.`
+    );
+  }
+  writePid(options.dataDir, process.pid);
+
+  let stack;
+  try {
+    stack = await launchLocalStack({
+      dataDir: options.dataDir,
+      port: options.port,
+      registryPort: options.registryPort,
+      region: options.region,
+      accountId: LOCAL_ACCOUNT_ID,
+      ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds })
+    });
+  } catch (error) {
+    removeRuntimeFiles(options.dataDir);
+    throw error;
+  }
+  writeRuntime({
+    pid: process.pid,
+    endpoint: stack.endpoint,
+    registryHost: stack.registryHost,
+    region: stack.region,
+    accountId: stack.accountId,
+    dataDir: stack.dataDir,
+    startedAt: new Date().toISOString()
+  });
+  print(`${new Date().toISOString()} local stack ready (pid ${process.pid})`);
+  print(formatExports(localStackEnvironment(stack)));
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  print(`${new Date().toISOString()} ${signal}: stopping`);
+  try {
+    await stack.stop();
+  } finally {
+    removeRuntimeFiles(options.dataDir);
+  }
+  print(`${new Date().toISOString()} stopped`);
+  return 0;
+}

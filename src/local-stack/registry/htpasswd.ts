@@ -1,0 +1,20 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Writes an htpasswd file holding one bcrypt-hashed user, with Apache's `htpasswd`. The password goes
+ * in on standard input (`-i`), never on the command line where `ps` would show it.
+ */
+export function writeHtpasswd(file: string, username: string, password: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('htpasswd', ['-iBc', file, username], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', (error) =>
+      reject(new Error(`Could not run htpasswd (${error.message}). Install apache2-utils.`))
+    );
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`htpasswd exited with ${code}: ${stderr.trim()}`))
+    );
+    child.stdin.end(password);
+  });
+}

@@ -1,0 +1,52 @@
+import { AwsServiceError } from '../../wire/errors.js';
+
+/** ECR's exceptions (botocore data/ecr/2015-09-21), with the messages ECR itself uses. */
+export const repositoryNotFound = (name: string, registryId: string) =>
+  new AwsServiceError(
+    'RepositoryNotFoundException',
+    `The repository with name '${name}' does not exist in the registry with id '${registryId}'`
+  );
+
+export const repositoryAlreadyExists = (name: string, registryId: string) =>
+  new AwsServiceError(
+    'RepositoryAlreadyExistsException',
+    `The repository with name '${name}' already exists in the registry with id '${registryId}'`
+  );
+
+export const repositoryNotEmpty = (name: string, registryId: string) =>
+  new AwsServiceError(
+    'RepositoryNotEmptyException',
+    `The repository with name '${name}' in registry with id '${registryId}' cannot be deleted because it still contains images`
+  );
+
+export const invalidParameter = (parameter: string, constraint: string) =>
+  new AwsServiceError(
+    'InvalidParameterException',
+    `Invalid parameter at '${parameter}' failed to satisfy constraint: '${constraint}'`
+  );
+
+export const invalidTagParameter = (message: string) =>
+  new AwsServiceError('InvalidTagParameterException', message);
+
+export const tooManyTags = (count: number) =>
+  new AwsServiceError(
+    'TooManyTagsException',
+    `A repository can have at most 50 tags; the request would leave ${count}.`
+  );
+
+export const lifecyclePolicyNotFound = (name: string, registryId: string) =>
+  new AwsServiceError(
+    'LifecyclePolicyNotFoundException',
+    `Lifecycle policy does not exist for the repository with name '${name}' in the registry with id '${registryId}'`
+  );
+
+export const imageNotFound = (message: string) => new AwsServiceError('ImageNotFoundException', message);
+
+export const imageTagAlreadyExists = (tag: string, name: string) =>
+  new AwsServiceError(
+    'ImageTagAlreadyExistsException',
+    `The image tag '${tag}' already exists in the '${name}' repository and cannot be overwritten because the repository is immutable.`
+  );
+
+/** The registry could not be reached or failed: ECR's generic server error. */
+export const serverError = (message: string) => new AwsServiceError('ServerException', message, 500);

@@ -1,0 +1,308 @@
+import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
+import type { LocalRegistry } from '../../registry/index.js';
+import {
+  invalidParameter,
+  lifecyclePolicyNotFound,
+  repositoryAlreadyExists,
+  repositoryNotEmpty,
+  repositoryNotFound
+} from './errors.js';
+import { imagesOf } from './images.js';
+import { validateLifecyclePolicy } from './lifecycle-policy.js';
+import { paginate } from './pagination.js';
+import type {
+  MutabilityExclusionFilter,
+  RepositoryRecord,
+  RepositoryStore,
+  TagMutability
+} from './repositories.js';
+import {
+  existingRepository,
+  maxResults,
+  mergeTags,
+  optionalBoolean,
+  repositoryName,
+  requestedRegistryId,
+  resourceTags
+} from './validation.js';
+
+const MUTABILITIES: readonly TagMutability[] = [
+  'MUTABLE',
+  'IMMUTABLE',
+  'IMMUTABLE_WITH_EXCLUSION',
+  'MUTABLE_WITH_EXCLUSION'
+];
+const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const;
+
+/** ECR's repository operations: the repositories' settings, tags and lifecycle policies. */
+export function repositoryOperations(
+  store: RepositoryStore,
+  registry: LocalRegistry
+): Record<string, Operation> {
+  const describe = (record: RepositoryRecord, context: RequestContext) =>
+    describeRepository(record, context.accountId, registry.host);
+
+  return {
+    CreateRepository: (input, context) => {
+      const name = repositoryName(input);
+      const registryId = requestedRegistryId(input, context);
+      if (registryId !== context.accountId) {
+        throw invalidParameter(
+          'registryId',
+          `repositories can only be created in your own registry (${context.accountId})`
+        );
+      }
+      if (store.get(name)) throw repositoryAlreadyExists(name, registryId);
+      const mutability = tagMutability(input);
+      const record: RepositoryRecord = {
+        repositoryName: name,
+        region: context.region,
+        createdAt: new Date(),
+        ...mutability,
+        scanOnPush:
+          optionalBoolean(
+            input['imageScanningConfiguration']?.scanOnPush,
+            'imageScanningConfiguration.scanOnPush'
+          ) ?? false,
+        encryptionConfiguration: encryptionConfiguration(input['encryptionConfiguration'], context),
+        tags: mergeTags([], resourceTags(input['tags'])),
+        pushedAt: {}
+      };
+      store.put(record);
+      return { repository: describe(record, context) };
+    },
+
+    DescribeRepositories: (input, context) => {
+      const registryId = requestedRegistryId(input, context);
+      const names: unknown = input['repositoryNames'];
+      let records: RepositoryRecord[];
+      if (names !== undefined) {
+        if (!Array.isArray(names) || names.length === 0 || names.length > 100) {
+          throw invalidParameter('repositoryNames', 'must be a list of 1 to 100 repository names');
+        }
+        records = names.map((name: unknown) => {
+          const checked = repositoryName({ repositoryName: name });
+          const record = registryId === context.accountId ? store.get(checked) : undefined;
+          if (!record) throw repositoryNotFound(checked, registryId);
+          return record;
+        });
+      } else {
+        records = registryId === context.accountId ? store.all() : [];
+      }
+      const { page, nextToken } = paginate(records, maxResults(input['maxResults']), input['nextToken'], 100);
+      return { repositories: page.map((record) => describe(record, context)), nextToken };
+    },
+
+    DeleteRepository: async (input, context) => {
+      const record = existingRepository(input, context, store);
+      const force = optionalBoolean(input['force'], 'force') ?? false;
+      const name = record.repositoryName;
+      const images = await imagesOf(registry, record);
+      if (images.length > 0 && !force) throw repositoryNotEmpty(name, context.accountId);
+      for (const image of images) await registry.client.deleteManifest(name, image.digest);
+      store.delete(name);
+      return { repository: describe(record, context) };
+    },
+
+    PutImageTagMutability: (input, context) => {
+      const record = existingRepository(input, context, store);
+      const mutability = tagMutability(input, true);
+      record.imageTagMutability = mutability.imageTagMutability;
+      if (mutability.imageTagMutabilityExclusionFilters) {
+        record.imageTagMutabilityExclusionFilters = mutability.imageTagMutabilityExclusionFilters;
+      } else {
+        delete record.imageTagMutabilityExclusionFilters;
+      }
+      store.save();
+      return {
+        registryId: context.accountId,
+        repositoryName: record.repositoryName,
+        ...mutability
+      };
+    },
+
+    PutImageScanningConfiguration: (input, context) => {
+      const record = existingRepository(input, context, store);
+      if (input['imageScanningConfiguration'] === undefined) {
+        throw invalidParameter('imageScanningConfiguration', 'is required');
+      }
+      const scanOnPush = optionalBoolean(
+        input['imageScanningConfiguration']?.scanOnPush,
+        'imageScanningConfiguration.scanOnPush'
+      );
+      record.scanOnPush = scanOnPush ?? false;
+      store.save();
+      return {
+        registryId: context.accountId,
+        repositoryName: record.repositoryName,
+        imageScanningConfiguration: { scanOnPush: record.scanOnPush }
+      };
+    },
+
+    PutLifecyclePolicy: (input, context) => {
+      const record = existingRepository(input, context, store);
+      record.lifecyclePolicyText = validateLifecyclePolicy(input['lifecyclePolicyText']);
+      store.save();
+      return {
+        registryId: context.accountId,
+        repositoryName: record.repositoryName,
+        lifecyclePolicyText: record.lifecyclePolicyText
+      };
+    },
+
+    GetLifecyclePolicy: (input, context) => {
+      const record = existingRepository(input, context, store);
+      if (record.lifecyclePolicyText === undefined) {
+        throw lifecyclePolicyNotFound(record.repositoryName, context.accountId);
+      }
+      return {
+        registryId: context.accountId,
+        repositoryName: record.repositoryName,
+        lifecyclePolicyText: record.lifecyclePolicyText
+      };
+    },
+
+    DeleteLifecyclePolicy: (input, context) => {
+      const record = existingRepository(input, context, store);
+      const text = record.lifecyclePolicyText;
+      if (text === undefined) throw lifecyclePolicyNotFound(record.repositoryName, context.accountId);
+      delete record.lifecyclePolicyText;
+      store.save();
+      return {
+        registryId: context.accountId,
+        repositoryName: record.repositoryName,
+        lifecyclePolicyText: text
+      };
+    },
+
+    TagResource: (input, context) => {
+      const record = repositoryByArn(input, context, store);
+      record.tags = mergeTags(record.tags, resourceTags(input['tags']));
+      store.save();
+      return {};
+    },
+
+    UntagResource: (input, context) => {
+      const record = repositoryByArn(input, context, store);
+      const keys: unknown = input['tagKeys'];
+      if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
+        throw invalidParameter('tagKeys', 'must be a list of tag keys');
+      }
+      record.tags = record.tags.filter((tag) => !keys.includes(tag.Key));
+      store.save();
+      return {};
+    },
+
+    ListTagsForResource: (input, context) => ({ tags: repositoryByArn(input, context, store).tags })
+  };
+}
+
+export function repositoryArn(record: RepositoryRecord, accountId: string): string {
+  return `arn:aws:ecr:${record.region}:${accountId}:repository/${record.repositoryName}`;
+}
+
+function describeRepository(record: RepositoryRecord, accountId: string, registryHost: string) {
+  return {
+    repositoryArn: repositoryArn(record, accountId),
+    registryId: accountId,
+    repositoryName: record.repositoryName,
+    repositoryUri: `${registryHost}/${record.repositoryName}`,
+    createdAt: record.createdAt,
+    imageTagMutability: record.imageTagMutability,
+    imageTagMutabilityExclusionFilters: record.imageTagMutabilityExclusionFilters,
+    imageScanningConfiguration: { scanOnPush: record.scanOnPush },
+    encryptionConfiguration: record.encryptionConfiguration
+  };
+}
+
+function tagMutability(
+  input: OperationInput,
+  required = false
+): Pick<RepositoryRecord, 'imageTagMutability' | 'imageTagMutabilityExclusionFilters'> {
+  const value: unknown = input['imageTagMutability'];
+  if (value === undefined && !required) return { imageTagMutability: 'MUTABLE' };
+  if (!MUTABILITIES.includes(value as TagMutability)) {
+    throw invalidParameter('imageTagMutability', `must be one of ${MUTABILITIES.join(', ')}`);
+  }
+  const imageTagMutability = value as TagMutability;
+  const filters: unknown = input['imageTagMutabilityExclusionFilters'];
+  const withExclusion = imageTagMutability.endsWith('_WITH_EXCLUSION');
+  if (filters === undefined) {
+    if (withExclusion) {
+      throw invalidParameter('imageTagMutabilityExclusionFilters', `is required with ${imageTagMutability}`);
+    }
+    return { imageTagMutability };
+  }
+  if (!withExclusion) {
+    throw invalidParameter(
+      'imageTagMutabilityExclusionFilters',
+      `is only allowed with *_WITH_EXCLUSION settings`
+    );
+  }
+  if (!Array.isArray(filters) || filters.length === 0 || filters.length > 5) {
+    throw invalidParameter('imageTagMutabilityExclusionFilters', 'must be a list of 1 to 5 filters');
+  }
+  const checked = filters.map((filter: unknown): MutabilityExclusionFilter => {
+    const { filterType, filter: pattern } = (filter ?? {}) as Record<string, unknown>;
+    if (
+      filterType !== 'WILDCARD' ||
+      typeof pattern !== 'string' ||
+      !/^[0-9a-zA-Z._*-]{1,128}$/.test(pattern)
+    ) {
+      throw invalidParameter(
+        'imageTagMutabilityExclusionFilters',
+        "each filter must be { filterType: 'WILDCARD', filter: '[0-9a-zA-Z._*-]{1,128}' }"
+      );
+    }
+    return { filterType, filter: pattern };
+  });
+  return { imageTagMutability, imageTagMutabilityExclusionFilters: checked };
+}
+
+function encryptionConfiguration(
+  value: unknown,
+  context: RequestContext
+): RepositoryRecord['encryptionConfiguration'] {
+  if (value === undefined) return { encryptionType: 'AES256' };
+  const { encryptionType, kmsKey } = (value ?? {}) as Record<string, unknown>;
+  if (!ENCRYPTION_TYPES.includes(encryptionType as (typeof ENCRYPTION_TYPES)[number])) {
+    throw invalidParameter(
+      'encryptionConfiguration.encryptionType',
+      `must be one of ${ENCRYPTION_TYPES.join(', ')}`
+    );
+  }
+  const type = encryptionType as (typeof ENCRYPTION_TYPES)[number];
+  if (type === 'AES256') {
+    if (kmsKey !== undefined) {
+      throw invalidParameter(
+        'encryptionConfiguration.kmsKey',
+        'must not be set when encryptionType is AES256'
+      );
+    }
+    return { encryptionType: type };
+  }
+  if (kmsKey !== undefined && (typeof kmsKey !== 'string' || kmsKey.length === 0 || kmsKey.length > 2048)) {
+    throw invalidParameter('encryptionConfiguration.kmsKey', 'must be a KMS key ID, alias or ARN');
+  }
+  // Without a key, ECR uses the account's AWS managed key for ECR.
+  return {
+    encryptionType: type,
+    kmsKey:
+      (kmsKey as string | undefined) ?? `arn:aws:kms:${context.region}:${context.accountId}:alias/aws/ecr`
+  };
+}
+
+function repositoryByArn(
+  input: OperationInput,
+  context: RequestContext,
+  store: RepositoryStore
+): RepositoryRecord {
+  const arn: unknown = input['resourceArn'];
+  const match =
+    typeof arn === 'string' ? /^arn:aws:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/.exec(arn) : null;
+  if (!match) throw invalidParameter('resourceArn', 'must be an ECR repository ARN');
+  const [, , accountId, name] = match as unknown as [string, string, string, string];
+  const record = accountId === context.accountId ? store.get(name) : undefined;
+  if (!record || repositoryArn(record, context.accountId) !== arn) throw repositoryNotFound(name, accountId);
+  return record;
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localStackEnvironment } from '../../src/cli/environment.js';
+import { readRuntime } from '../../src/cli/runtime-files.js';
+import { HEALTH_PATH } from '../../src/local-stack/server.js';
+import { PROJECT_ROOT } from './action-runner.js';
+
+export const CLI_BUNDLE = join(PROJECT_ROOT, 'dist', 'cli', 'index.js');
+
+export interface LocalStackTestOptions {
+  /** Reuse a data directory (e.g. to restart a stack on the same state); it is then never removed. */
+  dataDir?: string;
+  region?: string;
+  /** Lifetime of GetAuthorizationToken passwords, to test expiry without waiting 12 hours. */
+  tokenTtlSeconds?: number;
+}
+
+export interface LocalStackHandle {
+  /** http://127.0.0.1:<port>: the AWS endpoint. */
+  endpoint: string;
+  /** 127.0.0.1:<port>: the registry, as in repositoryUri and `docker login`. */
+  registryHost: string;
+  /** AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, dummy keys, MODELSHIP_LOCAL_REGISTRY. */
+  env: Record<string, string>;
+  dataDir: string;
+  pid: number;
+  /** Everything the stack printed so far (its log). */
+  output(): string;
+  /** Stops the stack as `modelship local down` does; removes the data directory unless it was given. */
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts the bundled CLI's `modelship local serve` on free ports, as a child process of the test, and
+ * resolves once it answers. Build dist/cli first (`npm run bundle cli`).
+ */
+export async function startLocalStack(options: LocalStackTestOptions = {}): Promise<LocalStackHandle> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'modelship-local-stack-'));
+  const args = [CLI_BUNDLE, 'local', 'serve', '--port', '0', '--registry-port', '0', '--data-dir', dataDir];
+  if (options.region !== undefined) args.push('--region', options.region);
+  if (options.tokenTtlSeconds !== undefined) args.push('--token-ttl', String(options.tokenTtlSeconds));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const info = await waitUntilReady(child, dataDir, () => output);
+    return {
+      endpoint: info.endpoint,
+      registryHost: info.registryHost,
+      env: localStackEnvironment(info),
+      dataDir,
+      pid: info.pid,
+      output: () => output,
+      stop
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitUntilReady(child: ChildProcess, dataDir: string, output: () => string) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`modelship local serve exited with ${child.exitCode}:\n${output()}`);
+    }
+    const info = readRuntime(dataDir);
+    if (info && info.pid === child.pid) {
+      const healthy = await fetch(`${info.endpoint}${HEALTH_PATH}`).then(
+        (response) => response.ok,
+        () => false
+      );
+      if (healthy) return info;
+    }
+    if (Date.now() > deadline) throw new Error(`The local stack did not become ready:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { PROJECT_ROOT } from '../helpers/action-runner.js';
+import { startLocalStack } from '../helpers/local-stack.js';
+
+const BIN = join(PROJECT_ROOT, 'bin', 'modelship.js');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function modelship(...args: string[]): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Reads `export NAME='value'` lines back into variables. */
+function parseExports(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [, name, value] of text.matchAll(/^export (\w+)='([^']*)'$/gm))
+    env[name as string] = value as string;
+  return env;
+}
+
+function ecrClient(env: Record<string, string>): ECRClient {
+  return new ECRClient({
+    region: env['AWS_REGION'] as string,
+    endpoint: env['AWS_ENDPOINT_URL'] as string,
+    credentials: { accessKeyId: env['AWS_ACCESS_KEY_ID'] as string, secretAccessKey: 'x' }
+  });
+}
+
+function alive(pid: number): boolean {
+  return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+}
+
+describe('modelship local up | status | env | down', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'modelship-cli-'));
+  const flags = ['--data-dir', dataDir, '--port', '0', '--registry-port', '0'];
+  afterAll(async () => {
+    await modelship('local', 'down', '--data-dir', dataDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts in the background, is idempotent, stops everything and keeps state across restarts', async () => {
+    const first = await modelship('local', 'up', ...flags);
+    expect(first.code).toBe(0);
+    const env = parseExports(first.stdout);
+    expect(env).toEqual({
+      AWS_ENDPOINT_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: expect.any(String),
+      AWS_SECRET_ACCESS_KEY: expect.any(String),
+      MODELSHIP_LOCAL_REGISTRY: expect.stringMatching(/^127\.0\.0\.1:\d+$/)
+    });
+
+    const again = await modelship('local', 'up', ...flags);
+    expect(again.stdout).toContain('already running');
+    expect(parseExports(again.stdout)).toEqual(env);
+    expect(parseExports((await modelship('local', 'env', '--data-dir', dataDir)).stdout)).toEqual(env);
+
+    const status = await modelship('local', 'status', '--data-dir', dataDir);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/registry\s+127\.0\.0\.1:\d+ \(running\)/);
+    expect(status.stdout).toMatch(/services\s+.*\becr\b/);
+
+    await ecrClient(env).send(new CreateRepositoryCommand({ repositoryName: 'cli-test/kept' }));
+    const registryPid = Number(readFileSync(join(dataDir, 'registry', 'registry.pid'), 'utf8'));
+    expect(alive(registryPid)).toBe(true);
+
+    const down = await modelship('local', 'down', '--data-dir', dataDir);
+    expect(down.stdout).toContain('Local stack stopped.');
+    expect(alive(registryPid)).toBe(false);
+    expect((await modelship('local', 'status', '--data-dir', dataDir)).code).toBe(3);
+    expect((await modelship('local', 'env', '--data-dir', dataDir)).code).toBe(1);
+    expect((await modelship('local', 'down', '--data-dir', dataDir)).stdout).toContain('was not running');
+
+    const restarted = parseExports((await modelship('local', 'up', ...flags)).stdout);
+    const repositories = await ecrClient(restarted).send(new DescribeRepositoriesCommand({}));
+    expect(repositories.repositories?.map((repository) => repository.repositoryUri)).toEqual([
+      `${restarted['MODELSHIP_LOCAL_REGISTRY']}/cli-test/kept`
+    ]);
+  });
+
+  it('rejects bad options with the usage and exit code 2', async () => {
+    const run = await modelship('local', 'up', '--port', 'eighty');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--port 'eighty' is not a port number");
+    expect(run.stderr).toContain('Usage: modelship local');
+  });
+
+  it('reports a port that is taken instead of starting half a stack', async () => {
+    const other = await startLocalStack();
+    try {
+      const port = new URL(other.endpoint).port;
+      const blockedDir = mkdtempSync(join(tmpdir(), 'modelship-cli-blocked-'));
+      const run = await modelship(
+        'local',
+        'up',
+        '--data-dir',
+        blockedDir,
+        '--port',
+        port,
+        '--registry-port',
+        '0'
+      );
+      rmSync(blockedDir, { recursive: true, force: true });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`Port ${port} is already in use`);
+    } finally {
+      await other.stop();
+    }
+  });
+});
