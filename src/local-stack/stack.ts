@@ -49,6 +49,7 @@ export interface RunningLocalStack {
   accountId: string;
   region: string;
   dataDir: string;
+  registry: LocalRegistry;
   stop(): Promise<void>;
 }
 
@@ -119,6 +120,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
       accountId,
       region,
       dataDir: options.dataDir,
+      registry,
       stop
     };
   } catch (error) {
