@@ -93,3 +93,34 @@ async function waitUntilReady(child: ChildProcess, dataDir: string, output: () =
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+export interface ProgramRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a program the way tests drive clients we did not write (docker, aws, python3): argument array,
+ * optional standard input (how passwords go in), extra environment on top of the test's own.
+ */
+export function runProgram(
+  program: string,
+  args: string[],
+  options: { input?: string; env?: Record<string, string>; cwd?: string } = {}
+): Promise<ProgramRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      env: { ...process.env, ...options.env },
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+      stdio: ['pipe', 'pipe', 'pipe']
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
