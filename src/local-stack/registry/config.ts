@@ -11,12 +11,13 @@ export interface RegistryConfigOptions {
 
 /**
  * docker-registry's configuration (distribution's config.yml). Deletes are enabled so ECR's
- * BatchDeleteImage can remove manifests; htpasswd guards every request.
+ * BatchDeleteImage can remove manifests; htpasswd guards every request. Only warnings are logged: at
+ * info level every request of a push adds lines to the log.
  */
 export function registryConfig(options: RegistryConfigOptions): string {
   return stringify({
     version: 0.1,
-    log: { level: 'info', accesslog: { disabled: true } },
+    log: { level: 'warn', accesslog: { disabled: true } },
     storage: {
       filesystem: { rootdirectory: options.storageDir },
       delete: { enabled: true },
