@@ -1,0 +1,57 @@
+import type { StateStore } from '../../state.js';
+import type { Invoker } from '../../wire/invoke.js';
+import type { ServiceDefinition } from '../../wire/types.js';
+import { Deployments } from './deploy.js';
+import { changeSetOperations } from './operations/change-sets.js';
+import { describeOperations } from './operations/describe.js';
+import type { CloudFormationRuntime } from './operations/runtime.js';
+import { stackOperations } from './operations/stacks.js';
+import { recoverInterruptedOperations } from './recover.js';
+import { createLocalRecordProviders } from './resources/local-records.js';
+import { createSageMakerProviders } from './resources/sagemaker.js';
+import type { ResourceProvider } from './resources/types.js';
+import { StackStore } from './store.js';
+
+export interface CloudFormationServiceOptions {
+  state: StateStore;
+  /** Calls the other local services, as CloudFormation's resource handlers call AWS. */
+  invoke: Invoker;
+  /** How often handlers read a resource's status while waiting for it (endpoints); default one second. */
+  pollIntervalMs?: number;
+}
+
+export interface CloudFormationService {
+  service: ServiceDefinition;
+  /** Resolves once every stack operation and change set computation started so far has finished. */
+  settled(): Promise<void>;
+}
+
+/** The resource types the local stack deploys, by CloudFormation type name. */
+export function createResourceProviders(
+  invoke: Invoker,
+  pollIntervalMs: number
+): Record<string, ResourceProvider> {
+  return { ...createLocalRecordProviders(), ...createSageMakerProviders({ invoke, pollIntervalMs }) };
+}
+
+/** CloudFormation (AWS Query protocol, API version 2010-05-15). */
+export function createCloudFormationService(options: CloudFormationServiceOptions): CloudFormationService {
+  const store = new StackStore(options.state);
+  recoverInterruptedOperations(store);
+  const providers = createResourceProviders(options.invoke, options.pollIntervalMs ?? 1000);
+  const deployments = new Deployments({ store, providers });
+  const runtime: CloudFormationRuntime = { store, deployments, providers };
+  return {
+    service: {
+      protocol: 'query',
+      signingName: 'cloudformation',
+      xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+      operations: {
+        ...stackOperations(runtime),
+        ...changeSetOperations(runtime),
+        ...describeOperations(runtime)
+      }
+    },
+    settled: () => deployments.settled()
+  };
+}

@@ -1,0 +1,129 @@
+import type { Operation } from '../../../wire/types.js';
+import { validationError } from '../errors.js';
+import { parseTemplate } from '../template/parse.js';
+import { loadTemplate } from '../template/load.js';
+import { isNoEcho } from '../template/parameters.js';
+import { optionalString, requiredString, requiredCapability, templateBodyInput } from './inputs.js';
+import type { CloudFormationRuntime } from './runtime.js';
+import { resourceSummaryView, resourceView, stackView } from './views.js';
+
+const EVENTS_PAGE = 100;
+
+/** The read operations: stacks, events, resources, templates, and ValidateTemplate. */
+export function describeOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
+  const { store } = runtime;
+
+  const DescribeStacks: Operation = (input, context) => {
+    const name = optionalString(input, 'StackName');
+    const stacks =
+      name === undefined
+        ? store.stacks.filter(
+            (stack) => stack.region === context.region && stack.status !== 'DELETE_COMPLETE'
+          )
+        : [store.requireStack(context.region, name)];
+    return { Stacks: stacks.map(stackView) };
+  };
+
+  const DescribeStackEvents: Operation = (input, context) => {
+    const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
+    const start = Number(optionalString(input, 'NextToken') ?? '0');
+    const page = stack.events.slice(start, start + EVENTS_PAGE);
+    const next = start + EVENTS_PAGE < stack.events.length ? String(start + EVENTS_PAGE) : undefined;
+    return { StackEvents: page, NextToken: next };
+  };
+
+  const DescribeStackResources: Operation = (input, context) => {
+    const name = optionalString(input, 'StackName');
+    const physicalId = optionalString(input, 'PhysicalResourceId');
+    const logicalId = optionalString(input, 'LogicalResourceId');
+    let stack;
+    if (name !== undefined) {
+      stack = store.requireStack(context.region, name);
+    } else if (physicalId !== undefined) {
+      stack = store.stacks.find(
+        (candidate) =>
+          candidate.status !== 'DELETE_COMPLETE' &&
+          Object.values(candidate.resources).some((resource) => resource.physicalId === physicalId)
+      );
+      if (!stack) throw validationError(`Stack for ${physicalId} does not exist`);
+    } else {
+      throw validationError('Either StackName or PhysicalResourceId must be specified.');
+    }
+    const resources = Object.values(stack.resources).filter(
+      (resource) =>
+        (logicalId === undefined || resource.logicalId === logicalId) &&
+        (physicalId === undefined || name !== undefined || resource.physicalId === physicalId)
+    );
+    return { StackResources: resources.map((resource) => resourceView(stack, resource)) };
+  };
+
+  const ListStackResources: Operation = (input, context) => {
+    const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
+    return { StackResourceSummaries: Object.values(stack.resources).map(resourceSummaryView) };
+  };
+
+  const DescribeStackResource: Operation = (input, context) => {
+    const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
+    const logicalId = requiredString(input, 'LogicalResourceId');
+    const resource = stack.resources[logicalId];
+    if (!resource) throw validationError(`Resource ${logicalId} does not exist for stack ${stack.stackName}`);
+    const { Timestamp, ...view } = resourceView(stack, resource);
+    const metadata = metadataOf(stack.templateBody, logicalId);
+    return { StackResourceDetail: { ...view, LastUpdatedTimestamp: Timestamp, Metadata: metadata } };
+  };
+
+  const GetTemplate: Operation = (input, context) => {
+    const changeSetName = optionalString(input, 'ChangeSetName');
+    const stackName = optionalString(input, 'StackName');
+    let body: string;
+    if (changeSetName !== undefined) {
+      body = store.requireChangeSet(context.region, changeSetName, stackName).templateBody;
+    } else if (stackName !== undefined) {
+      body = store.requireStack(context.region, stackName).templateBody;
+    } else {
+      throw validationError('Either StackName or ChangeSetName must be specified.');
+    }
+    return { TemplateBody: body, StagesAvailable: ['Original', 'Processed'] };
+  };
+
+  const ValidateTemplate: Operation = (input) => {
+    const body = templateBodyInput(input);
+    if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
+    const { template } = loadTemplate(body);
+    const { capability, types } = requiredCapability(template);
+    return {
+      Parameters: Object.entries(template.Parameters).map(([key, declaration]) => ({
+        ParameterKey: key,
+        DefaultValue: declaration.Default === undefined ? undefined : String(declaration.Default),
+        NoEcho: isNoEcho(declaration),
+        Description: declaration.Description
+      })),
+      Description: template.Description,
+      Capabilities: capability === undefined ? [] : [capability],
+      CapabilitiesReason:
+        capability === undefined
+          ? undefined
+          : `The following resource(s) require capabilities: [${types.join(', ')}]`,
+      DeclaredTransforms: []
+    };
+  };
+
+  return {
+    DescribeStacks,
+    DescribeStackEvents,
+    DescribeStackResources,
+    ListStackResources,
+    DescribeStackResource,
+    GetTemplate,
+    ValidateTemplate
+  };
+}
+
+function metadataOf(templateBody: string, logicalId: string): string | undefined {
+  try {
+    const metadata = parseTemplate(templateBody).Resources[logicalId]?.Metadata;
+    return metadata === undefined ? undefined : JSON.stringify(metadata);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { CallerContext } from '../../../wire/invoke.js';
+import type { OperationInput, RequestContext } from '../../../wire/types.js';
+import type { Deployments } from '../deploy.js';
+import { validationError } from '../errors.js';
+import { UPDATABLE_STATUSES, type StackConfiguration, type StackRecord } from '../model.js';
+import type { ResourceProvider } from '../resources/types.js';
+import type { StackStore } from '../store.js';
+import { loadTemplate, type LoadedTemplate } from '../template/load.js';
+import { resolveParameters } from '../template/parameters.js';
+import {
+  booleanInput,
+  checkCapabilities,
+  listInput,
+  optionalString,
+  parametersInput,
+  tagsInput,
+  templateBodyInput
+} from './inputs.js';
+
+/** What every CloudFormation operation works with. */
+export interface CloudFormationRuntime {
+  store: StackStore;
+  deployments: Deployments;
+  providers: Record<string, ResourceProvider>;
+}
+
+export const callerOf = ({ requestId: _requestId, ...caller }: RequestContext): CallerContext => caller;
+
+/**
+ * The template and configuration a create, update or change set deploys, validated as CloudFormation
+ * validates them before accepting the request. `previous` supplies UsePreviousTemplate, UsePreviousValue,
+ * and the tags, notification ARNs and role the request leaves out.
+ */
+export function prepareTarget(
+  input: OperationInput,
+  previous: StackRecord | undefined
+): { loaded: LoadedTemplate; configuration: StackConfiguration } {
+  let body = templateBodyInput(input);
+  if (body === undefined && booleanInput(input, 'UsePreviousTemplate') === true) {
+    if (!previous || previous.templateBody === '') {
+      throw validationError('UsePreviousTemplate can only be used when the stack has a template.');
+    }
+    body = previous.templateBody;
+  }
+  if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
+  const loaded = loadTemplate(body);
+  const parameters = resolveParameters(
+    loaded.template.Parameters,
+    parametersInput(input),
+    previous?.parameters
+  );
+  const capabilities = listInput<string>(input, 'Capabilities');
+  checkCapabilities(loaded.template, capabilities);
+  const roleARN = optionalString(input, 'RoleARN') ?? previous?.roleARN;
+  return {
+    loaded,
+    configuration: {
+      templateBody: body,
+      parameters,
+      capabilities,
+      tags: input['Tags'] !== undefined ? tagsInput(input) : (previous?.tags ?? []),
+      notificationARNs:
+        input['NotificationARNs'] !== undefined
+          ? listInput<string>(input, 'NotificationARNs')
+          : (previous?.notificationARNs ?? []),
+      ...(roleARN !== undefined && { roleARN })
+    }
+  };
+}
+
+export function newStack(
+  context: RequestContext,
+  stackName: string,
+  configuration: StackConfiguration
+): StackRecord {
+  return {
+    ...configuration,
+    stackId: `arn:aws:cloudformation:${context.region}:${context.accountId}:stack/${stackName}/${randomUUID()}`,
+    stackName,
+    region: context.region,
+    accountId: context.accountId,
+    status: 'REVIEW_IN_PROGRESS',
+    creationTime: new Date(),
+    disableRollback: false,
+    terminationProtection: false,
+    outputs: [],
+    resources: {},
+    events: []
+  };
+}
+
+/** CloudFormation's refusal to update a stack that is busy or in a state updates cannot start from. */
+export function requireUpdatable(stack: StackRecord): void {
+  if (UPDATABLE_STATUSES.has(stack.status)) return;
+  throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
+}

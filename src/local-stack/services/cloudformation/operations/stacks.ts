@@ -1,0 +1,107 @@
+import type { Operation } from '../../../wire/types.js';
+import { computeChanges } from '../changes.js';
+import { alreadyExists, validationError } from '../errors.js';
+import { isInProgress } from '../model.js';
+import { identityOf } from '../resource-values.js';
+import { booleanInput, checkName, integerInput, optionalString, requiredString } from './inputs.js';
+import {
+  callerOf,
+  newStack,
+  prepareTarget,
+  requireUpdatable,
+  type CloudFormationRuntime
+} from './runtime.js';
+
+const ON_FAILURE = new Set(['ROLLBACK', 'DO_NOTHING', 'DELETE']);
+
+/** CreateStack, UpdateStack, DeleteStack and UpdateTerminationProtection. */
+export function stackOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
+  const { store, deployments } = runtime;
+
+  const CreateStack: Operation = (input, context) => {
+    const stackName = requiredString(input, 'StackName');
+    checkName(stackName, 'stackName');
+    if (store.findStack(context.region, stackName))
+      throw alreadyExists(`Stack [${stackName}] already exists`);
+    const onFailureInput = optionalString(input, 'OnFailure');
+    const disableRollback = booleanInput(input, 'DisableRollback') === true;
+    if (onFailureInput !== undefined && !ON_FAILURE.has(onFailureInput)) {
+      throw validationError(
+        `1 validation error detected: Value '${onFailureInput}' at 'onFailure' failed to satisfy constraint: Member must satisfy enum value set: [DO_NOTHING, ROLLBACK, DELETE]`
+      );
+    }
+    if (onFailureInput !== undefined && input['DisableRollback'] !== undefined) {
+      throw validationError('You cannot specify both DisableRollback and OnFailure.');
+    }
+    const { loaded, configuration } = prepareTarget(input, undefined);
+    const stack = newStack(context, stackName, configuration);
+    const timeoutInMinutes = integerInput(input, 'TimeoutInMinutes');
+    if (timeoutInMinutes !== undefined) stack.timeoutInMinutes = timeoutInMinutes;
+    const onFailure = onFailureInput ?? (disableRollback ? 'DO_NOTHING' : 'ROLLBACK');
+    stack.disableRollback = onFailure === 'DO_NOTHING';
+    stack.terminationProtection = booleanInput(input, 'EnableTerminationProtection') === true;
+    store.stacks.push(stack);
+    deployments.setStatus(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
+    void deployments.create(
+      stack,
+      loaded,
+      callerOf(context),
+      onFailure as 'ROLLBACK' | 'DO_NOTHING' | 'DELETE'
+    );
+    return { StackId: stack.stackId };
+  };
+
+  const UpdateStack: Operation = (input, context) => {
+    const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
+    requireUpdatable(stack);
+    const { loaded, configuration } = prepareTarget(input, stack);
+    const { empty } = computeChanges({
+      stack,
+      loaded,
+      target: configuration,
+      identity: identityOf(stack),
+      providers: runtime.providers
+    });
+    if (empty) throw validationError('No updates are to be performed.');
+    deployments.setStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
+    void deployments.update(
+      stack,
+      loaded,
+      configuration,
+      callerOf(context),
+      booleanInput(input, 'DisableRollback') === true
+    );
+    return { StackId: stack.stackId };
+  };
+
+  const DeleteStack: Operation = (input, context) => {
+    const stack = store.findStack(context.region, requiredString(input, 'StackName'));
+    if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return {};
+    if (stack.terminationProtection) {
+      throw validationError(
+        `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`
+      );
+    }
+    if (isInProgress(stack.status)) {
+      throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
+    }
+    deployments.setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
+    void deployments.delete(stack, callerOf(context));
+    return {};
+  };
+
+  const UpdateTerminationProtection: Operation = (input, context) => {
+    const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
+    const enable = booleanInput(input, 'EnableTerminationProtection');
+    if (enable === undefined) {
+      throw validationError(
+        "1 validation error detected: Value null at 'enableTerminationProtection' failed to satisfy constraint: Member must not be null"
+      );
+    }
+    stack.terminationProtection = enable;
+    store.save();
+    return { StackId: stack.stackId };
+  };
+
+  return { CreateStack, UpdateStack, DeleteStack, UpdateTerminationProtection };
+}

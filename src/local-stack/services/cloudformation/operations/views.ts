@@ -1,0 +1,104 @@
+import type { ChangeSetRecord, ResourceRecord, StackRecord } from '../model.js';
+import { isNoEcho } from '../template/parameters.js';
+import { parseTemplate } from '../template/parse.js';
+
+/** The wire shapes of botocore's cloudformation model, built from the stored records. */
+
+const NOT_CHECKED = { StackDriftStatus: 'NOT_CHECKED' };
+
+/** Parameters as DescribeStacks and DescribeChangeSet show them: NoEcho values as ****. */
+export function parameterList(templateBody: string, values: Record<string, string>) {
+  const declarations = parsedOrEmpty(templateBody)?.Parameters ?? {};
+  return Object.entries(values).map(([key, value]) => {
+    const declaration = declarations[key];
+    return { ParameterKey: key, ParameterValue: declaration && isNoEcho(declaration) ? '****' : value };
+  });
+}
+
+/** A stack in REVIEW_IN_PROGRESS has no template yet. */
+function parsedOrEmpty(templateBody: string) {
+  try {
+    return parseTemplate(templateBody);
+  } catch {
+    return undefined;
+  }
+}
+
+export function stackView(stack: StackRecord) {
+  return {
+    StackId: stack.stackId,
+    StackName: stack.stackName,
+    ChangeSetId: stack.changeSetId,
+    Description: parsedOrEmpty(stack.templateBody)?.Description,
+    Parameters: parameterList(stack.templateBody, stack.parameters),
+    CreationTime: stack.creationTime,
+    DeletionTime: stack.deletionTime,
+    LastUpdatedTime: stack.lastUpdatedTime,
+    RollbackConfiguration: {},
+    StackStatus: stack.status,
+    StackStatusReason: stack.statusReason,
+    DisableRollback: stack.disableRollback,
+    NotificationARNs: stack.notificationARNs,
+    TimeoutInMinutes: stack.timeoutInMinutes,
+    Capabilities: stack.capabilities,
+    Outputs: stack.outputs,
+    RoleARN: stack.roleARN,
+    Tags: stack.tags,
+    EnableTerminationProtection: stack.terminationProtection,
+    DriftInformation: NOT_CHECKED
+  };
+}
+
+export function resourceView(stack: StackRecord, record: ResourceRecord) {
+  return {
+    StackName: stack.stackName,
+    StackId: stack.stackId,
+    LogicalResourceId: record.logicalId,
+    PhysicalResourceId: record.physicalId,
+    ResourceType: record.type,
+    Timestamp: record.timestamp,
+    ResourceStatus: record.status,
+    ResourceStatusReason: record.statusReason,
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' }
+  };
+}
+
+export function resourceSummaryView(record: ResourceRecord) {
+  return {
+    LogicalResourceId: record.logicalId,
+    PhysicalResourceId: record.physicalId,
+    ResourceType: record.type,
+    LastUpdatedTimestamp: record.timestamp,
+    ResourceStatus: record.status,
+    ResourceStatusReason: record.statusReason,
+    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' }
+  };
+}
+
+export function changeSetSummaryView(changeSet: ChangeSetRecord) {
+  return {
+    StackId: changeSet.stackId,
+    StackName: changeSet.stackName,
+    ChangeSetId: changeSet.changeSetId,
+    ChangeSetName: changeSet.changeSetName,
+    ExecutionStatus: changeSet.executionStatus,
+    Status: changeSet.status,
+    StatusReason: changeSet.statusReason,
+    CreationTime: changeSet.creationTime,
+    Description: changeSet.description,
+    IncludeNestedStacks: false
+  };
+}
+
+export function changeSetView(changeSet: ChangeSetRecord) {
+  return {
+    ...changeSetSummaryView(changeSet),
+    Parameters: parameterList(changeSet.templateBody, changeSet.parameters),
+    NotificationARNs: changeSet.notificationARNs,
+    RollbackConfiguration: {},
+    Capabilities: changeSet.capabilities,
+    Tags: changeSet.tags,
+    Changes: changeSet.changes,
+    OnStackFailure: changeSet.onStackFailure
+  };
+}

@@ -1,0 +1,57 @@
+import { isInProgress, STACK_RESOURCE_TYPE } from './model.js';
+import type { StackStore } from './store.js';
+
+/**
+ * Where a stack operation ends when the local stack stopped in the middle of it. Nothing is resumed: the
+ * resources may be half-made, so the stack lands in the failed state AWS uses for an operation that could
+ * not finish, from which DeleteStack (or, after an update, another update or delete) proceeds.
+ */
+const INTERRUPTED: Record<string, string> = {
+  CREATE_IN_PROGRESS: 'CREATE_FAILED',
+  ROLLBACK_IN_PROGRESS: 'ROLLBACK_FAILED',
+  DELETE_IN_PROGRESS: 'DELETE_FAILED',
+  UPDATE_IN_PROGRESS: 'UPDATE_ROLLBACK_FAILED',
+  UPDATE_ROLLBACK_IN_PROGRESS: 'UPDATE_ROLLBACK_FAILED',
+  UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: 'UPDATE_ROLLBACK_FAILED',
+  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: 'UPDATE_COMPLETE'
+};
+
+const REASON =
+  'The local stack stopped while this operation was in progress; resources it was changing may be left as they were.';
+
+export function recoverInterruptedOperations(store: StackStore): void {
+  for (const stack of store.stacks) {
+    if (!isInProgress(stack.status)) continue;
+    const status = INTERRUPTED[stack.status] ?? stack.status.replace('_IN_PROGRESS', '_FAILED');
+    for (const resource of Object.values(stack.resources)) {
+      if (!resource.status.endsWith('_IN_PROGRESS')) continue;
+      resource.status = resource.status.replace('_IN_PROGRESS', '_FAILED');
+      resource.statusReason = REASON;
+      resource.timestamp = new Date();
+      store.addEvent(stack, {
+        LogicalResourceId: resource.logicalId,
+        PhysicalResourceId: resource.physicalId ?? '',
+        ResourceType: resource.type,
+        ResourceStatus: resource.status,
+        ResourceStatusReason: REASON
+      });
+    }
+    stack.status = status;
+    stack.statusReason = REASON;
+    store.addEvent(stack, {
+      LogicalResourceId: stack.stackName,
+      PhysicalResourceId: stack.stackId,
+      ResourceType: STACK_RESOURCE_TYPE,
+      ResourceStatus: status,
+      ResourceStatusReason: REASON
+    });
+  }
+  for (const changeSet of store.changeSets) {
+    if (changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS') {
+      changeSet.status = 'FAILED';
+      changeSet.statusReason = REASON;
+    }
+    if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') changeSet.executionStatus = 'EXECUTE_FAILED';
+  }
+  store.save();
+}

@@ -1,0 +1,39 @@
+import { templateFormatError, validationError } from './errors.js';
+import type { StackRecord } from './model.js';
+import type { StackIdentity, ResourceValues } from './template/scope.js';
+import type { Template } from './template/types.js';
+
+/** The pseudo parameters' values for a stack. */
+export const identityOf = (stack: StackRecord): StackIdentity => ({
+  stackName: stack.stackName,
+  stackId: stack.stackId,
+  region: stack.region,
+  accountId: stack.accountId,
+  notificationARNs: stack.notificationARNs
+});
+
+/** Ref and Fn::GetAtt over the stack's provisioned resources: Ref is the physical id, as for AWS's types. */
+export function deployedValues(stack: StackRecord, template: Template): ResourceValues {
+  const provisioned = (logicalId: string) => {
+    const record = stack.resources[logicalId];
+    if (record?.physicalId !== undefined && record.status !== 'DELETE_COMPLETE') return record;
+    if (logicalId in template.Resources) {
+      throw templateFormatError(
+        `Unresolved resource dependencies [${logicalId}] in the Resources block of the template`
+      );
+    }
+    throw validationError(`Template error: ${logicalId} is not a parameter or resource of the template`);
+  };
+  return {
+    ref: (logicalId) => provisioned(logicalId).physicalId,
+    getAtt(logicalId, attribute) {
+      const value = provisioned(logicalId).attributes[attribute];
+      if (value === undefined) {
+        throw validationError(
+          `Template error: resource ${logicalId} does not support attribute type ${attribute} in Fn::GetAtt`
+        );
+      }
+      return value;
+    }
+  };
+}
