@@ -14,6 +14,8 @@ export interface FakeSageMaker {
   endpoints: Map<string, FakeEndpoint>;
   /** Every operation called, in order, with its input. */
   calls: { operation: string; input: OperationInput }[];
+  /** While true, endpoints stay in their transitional status (Creating, Updating, Deleting). */
+  hold: boolean;
 }
 
 interface FakeEndpoint {
@@ -52,7 +54,7 @@ export function createFakeSageMaker(pollsToSettle = 2): FakeSageMaker {
   };
   const settle = (endpoint: FakeEndpoint) => {
     const pending = endpoint.pending;
-    if (!pending || --pending.polls > 0) return;
+    if (!pending || fake.hold || --pending.polls > 0) return;
     delete endpoint.pending;
     if (pending.status === 'Deleting') {
       endpoints.delete(endpoint.EndpointName);
@@ -143,11 +145,12 @@ export function createFakeSageMaker(pollsToSettle = 2): FakeSageMaker {
     }
   };
 
-  return {
+  const fake: FakeSageMaker = {
     models,
     configs,
     endpoints,
     calls,
+    hold: false,
     service: {
       protocol: 'json',
       signingName: 'sagemaker',
@@ -164,4 +167,5 @@ export function createFakeSageMaker(pollsToSettle = 2): FakeSageMaker {
       )
     }
   };
+  return fake;
 }

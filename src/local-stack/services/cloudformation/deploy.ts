@@ -161,7 +161,11 @@ export class Deployments {
       }
       stack.outputs = evaluateOutputs(loaded.template, scope);
       this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-      const replaced = journal.filter((entry) => entry.action === 'replace').map((entry) => entry.previous!);
+      // Old physical resources go in reverse dependency order, dependents first, as CloudFormation deletes.
+      const replaced = journal
+        .filter((entry) => entry.action === 'replace')
+        .map((entry) => entry.previous!)
+        .reverse();
       const removed = [...previousOrder]
         .reverse()
         .filter((id) => previous.resources[id] !== undefined && !active.has(id));
@@ -508,9 +512,10 @@ export function configurationOf(stack: StackConfiguration): StackConfiguration {
   };
 }
 
+/** Sets what the stack is deployed from; `configuration` may be a change set, so only its configuration is read. */
 export function applyConfiguration(stack: StackRecord, configuration: StackConfiguration): void {
   delete stack.roleARN;
-  Object.assign(stack, configuration);
+  Object.assign(stack, configurationOf(configuration));
 }
 
 /** Creation order of the stack's current template; a stack whose template no longer loads deletes in any order. */
