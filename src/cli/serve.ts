@@ -26,6 +26,7 @@ export async function serve(options: LocalOptions, print: (line: string) => void
       registryPort: options.registryPort,
       region: options.region,
       accountId: LOCAL_ACCOUNT_ID,
+      log: (line) => print(`${new Date().toISOString()} ${line}`),
       ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds })
     });
   } catch (error) {

@@ -6,6 +6,7 @@ import { readCredentialScope } from './wire/credential-scope.js';
 import { handleJsonRequest, jsonErrorResponse } from './wire/json-protocol.js';
 import { handleQueryRequest, queryErrorResponse } from './wire/query-protocol.js';
 import { AwsServiceError } from './wire/errors.js';
+import { FaultInjector, parseFaultRule } from './wire/faults.js';
 import type { StateStore } from './state.js';
 
 export interface LocalEndpointOptions {
@@ -15,9 +16,13 @@ export interface LocalEndpointOptions {
   defaultRegion: string;
   /** Extra facts for the health check (`GET /_modelship/health`), which `modelship local` polls. */
   health?: () => Record<string, unknown>;
+  /** Called with one line per answered request (method, path, operation, status, time), for the log. */
+  onRequest?: (line: string) => void;
 }
 
+/** The stack's own control routes; no AWS API uses paths starting with an underscore. */
 export const HEALTH_PATH = '/_modelship/health';
+export const FAULTS_PATH = '/_modelship/faults';
 
 /**
  * The one HTTP endpoint of the local stack. A request is routed the way AWS's front ends tell services
@@ -26,11 +31,22 @@ export const HEALTH_PATH = '/_modelship/health';
  */
 export function createLocalEndpoint(options: LocalEndpointOptions): Server {
   const router = new ServiceRouter(options);
+  const onRequest = options.onRequest;
   return createServer((incoming, outgoing) => {
+    const started = performance.now();
+    let request: WireRequest | undefined;
     readBody(incoming)
-      .then((body) => router.route(toWireRequest(incoming, body)))
+      .then((body) => router.route((request = toWireRequest(incoming, body))))
       .catch((error: unknown) => jsonErrorResponse(error, 'application/json', randomUUID()))
-      .then((response) => writeResponse(outgoing, response));
+      .then((response) => {
+        writeResponse(outgoing, response);
+        if (onRequest && request) {
+          const elapsed = (performance.now() - started).toFixed(1);
+          onRequest(
+            `${request.method} ${request.path} ${describeCall(request)} ${response.status} ${elapsed}ms`
+          );
+        }
+      });
   });
 }
 
@@ -38,6 +54,7 @@ export class ServiceRouter {
   private readonly byTargetPrefix = new Map<string, Extract<ServiceDefinition, { protocol: 'json' }>>();
   private readonly querySigningNames = new Map<string, Extract<ServiceDefinition, { protocol: 'query' }>>();
   private readonly restServices: Extract<ServiceDefinition, { protocol: 'rest' }>[] = [];
+  readonly faults = new FaultInjector();
 
   constructor(private readonly options: LocalEndpointOptions) {
     for (const service of options.services) {
@@ -48,13 +65,7 @@ export class ServiceRouter {
   }
 
   async route(request: WireRequest): Promise<WireResponse> {
-    if (request.method === 'GET' && request.path === HEALTH_PATH) {
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ status: 'ready', pid: process.pid, ...this.options.health?.() })
-      };
-    }
+    if (request.path.startsWith('/_modelship/')) return this.control(request);
     const scope = readCredentialScope(request.headers, request.query);
     const context: RequestContext = {
       region: scope?.region ?? this.options.defaultRegion,
@@ -72,14 +83,21 @@ export class ServiceRouter {
         const error = new AwsServiceError('UnknownServiceException', `No local service answers ${target}`);
         return jsonErrorResponse(error, 'application/x-amz-json-1.1', context.requestId);
       }
-      return handleJsonRequest(service, target.slice(separator + 1), request.body, context);
+      const operation = target.slice(separator + 1);
+      const fault = this.faults.take(service.signingName, operation);
+      if (fault)
+        return jsonErrorResponse(fault, `application/x-amz-json-${service.jsonVersion}`, context.requestId);
+      return handleJsonRequest(service, operation, request.body, context);
     }
 
     for (const service of this.restServices) {
       if (scope && scope.service !== service.signingName) continue;
       for (const route of service.routes) {
         const match = route.method === request.method ? route.pattern.exec(request.path) : null;
-        if (match) return route.handle(request, match, context);
+        if (!match) continue;
+        const fault = this.faults.take(service.signingName, '');
+        if (fault) return jsonErrorResponse(fault, 'application/json', context.requestId);
+        return route.handle(request, match, context);
       }
     }
 
@@ -91,7 +109,11 @@ export class ServiceRouter {
         : [...this.querySigningNames.values()].find(
             (candidate) => form.get('Action')! in candidate.operations
           );
-      if (service) return handleQueryRequest(service, form, context);
+      if (service) {
+        const fault = this.faults.take(service.signingName, form.get('Action') as string);
+        if (fault) return queryErrorResponse(fault, context.requestId);
+        return handleQueryRequest(service, form, context);
+      }
     }
     const error = new AwsServiceError(
       'UnknownOperationException',
@@ -100,6 +122,47 @@ export class ServiceRouter {
     );
     return queryErrorResponse(error, context.requestId);
   }
+
+  /**
+   * `GET /_modelship/health`: whether the stack answers, and its parts. `POST /_modelship/faults` with a
+   * FaultRule (JSON) makes the next matching calls fail; `DELETE /_modelship/faults` removes all rules.
+   */
+  private control(request: WireRequest): WireResponse {
+    const json = (status: number, body: object): WireResponse => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    });
+    if (request.method === 'GET' && request.path === HEALTH_PATH) {
+      return json(200, { status: 'ready', pid: process.pid, ...this.options.health?.() });
+    }
+    if (request.path === FAULTS_PATH && request.method === 'POST') {
+      try {
+        const rule = parseFaultRule(JSON.parse(request.body.toString('utf8')));
+        this.faults.add(rule);
+        return json(201, rule);
+      } catch (error) {
+        return json(400, { message: `Fault rule: ${(error as Error).message}` });
+      }
+    }
+    if (request.path === FAULTS_PATH && request.method === 'DELETE') {
+      this.faults.clear();
+      return json(200, {});
+    }
+    return json(404, { message: `No control route ${request.method} ${request.path}` });
+  }
+}
+
+/** The operation a request names, for the log: its X-Amz-Target, Query Action, or nothing (REST). */
+function describeCall(request: WireRequest): string {
+  const target = request.headers['x-amz-target'];
+  if (typeof target === 'string') return target;
+  const action =
+    request.query.get('Action') ??
+    (String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')
+      ? new URLSearchParams(request.body.toString('utf8')).get('Action')
+      : null);
+  return action ? `Action=${action}` : '-';
 }
 
 /** Starts listening on 127.0.0.1 (port 0 picks a free one) and resolves with the bound port. */

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createLocalEndpoint, listen } from './server.js';
 import { StateStore } from './state.js';
 import type { ServiceDefinition } from './wire/types.js';
+import { createInvoker, type Invoker } from './wire/invoke.js';
 import { startRegistry, type LocalRegistry } from './registry/index.js';
 import { createStsService } from './services/sts/index.js';
 import { createEcrService } from './services/ecr/index.js';
@@ -19,6 +20,10 @@ export interface StackContext {
   region: string;
   /** The container registry: `registry.host`, `registry.client`, `registry.dockerConfigDir`, ... */
   registry: LocalRegistry;
+  /** Every service of the stack, filled in as the factories run (so read it when handling a request). */
+  services: readonly ServiceDefinition[];
+  /** Calls another local service's operation in-process: `invoke('SageMaker', 'CreateModel', input, caller)`. */
+  invoke: Invoker;
   /** Runs when the stack stops (`modelship local down`), e.g. to remove containers a service started. */
   onShutdown(hook: () => Promise<void> | void): void;
 }
@@ -41,6 +46,10 @@ export interface LocalStackOptions {
   region?: string;
   /** Lifetime of GetAuthorizationToken passwords (ECR: 12 hours). */
   tokenTtlSeconds?: number;
+  /** The services to serve; every service of the local stack unless a test wants fewer or its own. */
+  services?: ServiceFactory[];
+  /** Receives one line per API request answered. */
+  log?: (line: string) => void;
 }
 
 export interface RunningLocalStack {
@@ -90,20 +99,24 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
   };
 
   try {
+    const services: ServiceDefinition[] = [];
     const context: StackContext = {
       dataDir: options.dataDir,
       state,
       accountId,
       region,
       registry,
+      services,
+      invoke: createInvoker(services),
       onShutdown: (hook) => void shutdownHooks.push(hook)
     };
-    const services = await Promise.all(SERVICES.map((factory) => factory(context)));
+    for (const factory of options.services ?? SERVICES) services.push(await factory(context));
     server = createLocalEndpoint({
       services,
       state,
       accountId,
       defaultRegion: region,
+      ...(options.log !== undefined && { onRequest: options.log }),
       health: () => ({
         registry: registry.running() ? 'running' : 'stopped',
         services: services.map((service) => service.signingName)

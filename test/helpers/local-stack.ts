@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localStackEnvironment } from '../../src/cli/environment.js';
 import { readRuntime } from '../../src/cli/runtime-files.js';
-import { HEALTH_PATH } from '../../src/local-stack/server.js';
+import { FAULTS_PATH, HEALTH_PATH } from '../../src/local-stack/server.js';
+import type { FaultRule } from '../../src/local-stack/wire/faults.js';
 import { PROJECT_ROOT } from './action-runner.js';
 
 export const CLI_BUNDLE = join(PROJECT_ROOT, 'dist', 'cli', 'index.js');
@@ -26,8 +27,16 @@ export interface LocalStackHandle {
   env: Record<string, string>;
   dataDir: string;
   pid: number;
-  /** Everything the stack printed so far (its log). */
+  /** Everything the stack printed so far (its log, one line per API request). */
   output(): string;
+  /**
+   * Makes the next `count` calls of an operation fail with an AWS error, e.g.
+   * `{ service: 'ecr', operation: 'DescribeImages', code: 'ThrottlingException', count: 2 }`.
+   */
+  injectFault(rule: Omit<FaultRule, 'count'> & { count?: number }): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** Stops docker-registry alone: the registry port then answers 503 UNAVAILABLE, the API keeps working. */
+  stopRegistry(): Promise<void>;
   /** Stops the stack as `modelship local down` does; removes the data directory unless it was given. */
   stop(): Promise<void>;
 }
@@ -67,11 +76,32 @@ export async function startLocalStack(options: LocalStackTestOptions = {}): Prom
       dataDir,
       pid: info.pid,
       output: () => output,
+      injectFault: (rule) => control(info.endpoint, 'POST', rule),
+      clearFaults: () => control(info.endpoint, 'DELETE'),
+      stopRegistry: () => stopRegistry(info.endpoint, dataDir),
       stop
     };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+async function control(endpoint: string, method: string, body?: object): Promise<void> {
+  const response = await fetch(`${endpoint}${FAULTS_PATH}`, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body) })
+  });
+  if (!response.ok) throw new Error(`${method} ${FAULTS_PATH}: ${response.status} ${await response.text()}`);
+}
+
+async function stopRegistry(endpoint: string, dataDir: string): Promise<void> {
+  const pid = Number(readFileSync(join(dataDir, 'registry', 'registry.pid'), 'utf8'));
+  process.kill(pid, 'SIGTERM');
+  for (;;) {
+    const health = (await (await fetch(`${endpoint}${HEALTH_PATH}`)).json()) as { registry?: string };
+    if (health.registry === 'stopped') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
