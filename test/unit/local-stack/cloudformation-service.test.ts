@@ -12,7 +12,7 @@ import {
   type OperationOutput
 } from '../../../src/local-stack/wire/invoke.js';
 import type { ServiceDefinition } from '../../../src/local-stack/wire/types.js';
-import { createFakeSageMaker, type FakeSageMaker } from './cloudformation-fake-sagemaker.js';
+import { createFakeSageMaker } from './cloudformation-fake-sagemaker.js';
 
 /** CloudFormation called in-process through the invoker, as another local service would call it. */
 function inProcess(dataDir: string, pollIntervalMs = 5) {
