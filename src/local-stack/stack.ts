@@ -7,6 +7,7 @@ import { startRegistry, type LocalRegistry } from './registry/index.js';
 import { createStsService } from './services/sts/index.js';
 import { createEcrService } from './services/ecr/index.js';
 import { ecrRegistryPolicy, RepositoryStore } from './services/ecr/repositories.js';
+import { createCloudFormationService } from './services/cloudformation/index.js';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
@@ -34,7 +35,11 @@ export type ServiceFactory = (stack: StackContext) => ServiceDefinition | Promis
  * Every AWS service the local stack answers. To add one, append its factory: it receives the
  * StackContext and returns its ServiceDefinition (see wire/types.ts).
  */
-const SERVICES: ServiceFactory[] = [() => createStsService(), (stack) => createEcrService(stack)];
+const SERVICES: ServiceFactory[] = [
+  () => createStsService(),
+  (stack) => createEcrService(stack),
+  (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service
+];
 
 export interface LocalStackOptions {
   dataDir: string;
