@@ -17,6 +17,11 @@ export async function serve(options: LocalOptions, print: (line: string) => void
     );
   }
   writePid(options.dataDir, process.pid);
+  // Listening from the start: a `down` while the stack is still starting stops it once it has started.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
 
   let stack;
   try {
@@ -45,10 +50,7 @@ export async function serve(options: LocalOptions, print: (line: string) => void
   print(`${new Date().toISOString()} local stack ready (pid ${process.pid})`);
   print(formatExports(localStackEnvironment(stack)));
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopRequested;
   print(`${new Date().toISOString()} ${signal}: stopping`);
   try {
     await stack.stop();

@@ -7,7 +7,13 @@ import {
   type Server,
   type ServerResponse
 } from 'node:http';
-import { basicAuthorization, type RegistryClient, type RegistryCredentials } from './client.js';
+import { pipeline } from 'node:stream';
+import {
+  basicAuthorization,
+  RegistryError,
+  type RegistryClient,
+  type RegistryCredentials
+} from './client.js';
 import { DIGEST_PATTERN } from './media-types.js';
 import { immutableTagConflict, type RegistryPolicy } from './policy.js';
 import { TOKEN_USERNAME, type AuthorizationTokens } from './tokens.js';
@@ -40,11 +46,11 @@ export function createRegistryFrontDoor(options: FrontDoorOptions): Server {
 
   return createServer((incoming, outgoing) => {
     void handle(incoming, outgoing).catch((error: unknown) => {
-      if (!outgoing.headersSent) {
-        sendError(outgoing, 500, 'UNKNOWN', error instanceof Error ? error.message : String(error));
-      } else {
-        outgoing.destroy();
-      }
+      if (outgoing.headersSent) return void outgoing.destroy();
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof RegistryError && error.status === 503)
+        sendError(outgoing, 503, 'UNAVAILABLE', message);
+      else sendError(outgoing, 500, 'UNKNOWN', message);
     });
   });
 
@@ -81,7 +87,7 @@ export function createRegistryFrontDoor(options: FrontDoorOptions): Server {
         });
       }
     }
-    forward(incoming, outgoing, incoming);
+    await forward(incoming, outgoing, incoming);
   }
 
   /** Manifests are small: buffered, so the tag rule can be checked against their digest before storing. */
@@ -113,46 +119,46 @@ export function createRegistryFrontDoor(options: FrontDoorOptions): Server {
         );
       }
     }
-    const status = await new Promise<number>((resolve, reject) => {
-      const upstream = forward(incoming, outgoing, body, resolve);
-      upstream.on('error', reject);
-    });
+    const status = await forward(incoming, outgoing, body);
     if (status === 201) options.policy.manifestStored(name, digest, new Date());
   }
 
+  /** Relays a request to docker-registry and its answer back; resolves with the status the client got. */
   function forward(
     incoming: IncomingMessage,
     outgoing: ServerResponse,
-    body: IncomingMessage | Buffer,
-    onStatus?: (status: number) => void
-  ) {
-    const [host, port] = splitAddress(options.upstream);
-    const headers: IncomingHttpHeaders = { ...incoming.headers, authorization: internalAuthorization };
-    if (Buffer.isBuffer(body)) {
-      delete headers['transfer-encoding'];
-      headers['content-length'] = String(body.length);
-    }
-    const upstream = httpRequest(
-      { host, port, method: incoming.method, path: incoming.url, headers },
-      (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(outgoing);
-        response.on('end', () => onStatus?.(response.statusCode ?? 502));
+    body: IncomingMessage | Buffer
+  ): Promise<number> {
+    return new Promise((resolve) => {
+      let status = 502;
+      outgoing.once('close', () => resolve(status));
+      const [host, port] = splitAddress(options.upstream);
+      const headers: IncomingHttpHeaders = { ...incoming.headers, authorization: internalAuthorization };
+      if (Buffer.isBuffer(body)) {
+        delete headers['transfer-encoding'];
+        headers['content-length'] = String(body.length);
       }
-    );
-    upstream.on('error', () => {
-      if (outgoing.headersSent) return void outgoing.destroy();
-      sendError(
-        outgoing,
-        503,
-        'UNAVAILABLE',
-        'The local registry (docker-registry) is not answering. Check `modelship local status` and retry.'
+      const upstream = httpRequest(
+        { host, port, method: incoming.method, path: incoming.url, headers },
+        (response) => {
+          status = response.statusCode ?? 502;
+          outgoing.writeHead(status, response.headers);
+          pipeline(response, outgoing, () => undefined);
+        }
       );
-      onStatus?.(503);
+      upstream.on('error', () => {
+        if (outgoing.headersSent) return void outgoing.destroy();
+        status = 503;
+        sendError(
+          outgoing,
+          503,
+          'UNAVAILABLE',
+          'The local registry (docker-registry) is not answering. Check `modelship local status` and retry.'
+        );
+      });
+      if (Buffer.isBuffer(body)) upstream.end(body);
+      else pipeline(body, upstream, () => undefined);
     });
-    if (Buffer.isBuffer(body)) upstream.end(body);
-    else body.pipe(upstream);
-    return upstream;
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 
 /**
  * Writes an htpasswd file holding one bcrypt-hashed user, with Apache's `htpasswd`. The password goes
@@ -15,9 +16,11 @@ export function writeHtpasswd(file: string, username: string, password: string):
     child.on('error', (error) =>
       reject(new Error(`Could not run htpasswd (${error.message}). Install apache2-utils.`))
     );
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`htpasswd exited with ${code}: ${stderr.trim()}`))
-    );
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`htpasswd exited with ${code}: ${stderr.trim()}`));
+      chmodSync(file, 0o600);
+      resolve();
+    });
     child.stdin.end(password);
   });
 }

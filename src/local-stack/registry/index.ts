@@ -70,7 +70,8 @@ export async function startRegistry(options: RegistryOptions): Promise<LocalRegi
       storageDir: layout.storageDir,
       htpasswdFile: layout.htpasswdFile,
       httpSecret: randomBytes(24).toString('base64url')
-    })
+    }),
+    { mode: 0o600 }
   );
   const registryProcess = await startRegistryProcess(layout, upstream);
 

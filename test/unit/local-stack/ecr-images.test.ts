@@ -12,6 +12,7 @@ import {
   basicFromToken,
   MANIFEST_MEDIA_TYPE,
   pushImage,
+  putManifest,
   type PushedImage
 } from './fixtures/registry-push.js';
 
@@ -204,6 +205,30 @@ describe('ECR images (SDK v3 against the in-process stack and its real registry)
     ]);
     const { imageIds } = await stack.ecr.send(new ListImagesCommand({ repositoryName: 'img/delete' }));
     expect(imageIds).toEqual([{ imageDigest: shared?.digest, imageTag: 'prod' }]);
+  });
+
+  it('counts a deleted image pushed again as a new push', async () => {
+    const [image] = await repositoryWith('img/repush', [['v1', []]]);
+    const pushedAt = async () =>
+      (await stack.ecr.send(new DescribeImagesCommand({ repositoryName: 'img/repush' }))).imageDetails?.[0]
+        ?.imagePushedAt as Date;
+    const first = await pushedAt();
+    await stack.ecr.send(
+      new BatchDeleteImageCommand({
+        repositoryName: 'img/repush',
+        imageIds: [{ imageDigest: image?.digest }]
+      })
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await putManifest(
+      stack.registryHost,
+      authorization,
+      'img/repush',
+      'v1',
+      image?.manifest as string
+    );
+    expect(again.status).toBe(201);
+    expect((await pushedAt()).getTime()).toBeGreaterThan(first.getTime());
   });
 
   it('puts an image manifest under a new tag, refusing to move an immutable tag or repeat itself', async () => {

@@ -159,7 +159,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
       for (const id of ids) {
         const found = findImage(await imagesOf(registry, record), id);
         if (isFailure(found)) failures.push(found);
-        else deleted.push(...(await deleteImage(registry, record, found, id)));
+        else deleted.push(...(await deleteImage(registry, store, record, found, id)));
       }
       return { imageIds: deleted, failures };
     },
@@ -215,6 +215,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
  */
 async function deleteImage(
   registry: LocalRegistry,
+  store: RepositoryStore,
   record: RepositoryRecord,
   image: ImageEntry,
   id: ImageIdentifier
@@ -226,6 +227,8 @@ async function deleteImage(
   await registry.client.deleteManifest(name, image.digest);
   if (manifest) {
     for (const tag of keptTags) await putManifest(registry, name, tag, manifest.body, manifest.mediaType);
+  } else {
+    store.forgetPush(name, image.digest);
   }
   return removedTags.length > 0
     ? removedTags.map((tag) => ({ imageDigest: image.digest, imageTag: tag }))

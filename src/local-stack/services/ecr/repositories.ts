@@ -69,6 +69,14 @@ export class RepositoryStore {
     this.save();
   }
 
+  /** Forgets a deleted manifest, so pushing it again later counts as a new push. */
+  forgetPush(name: string, digest: string): void {
+    const record = this.get(name);
+    if (!record || record.pushedAt[digest] === undefined) return;
+    delete record.pushedAt[digest];
+    this.save();
+  }
+
   /** Persists changes made to a record returned by get(). */
   save(): void {
     this.state.save(RepositoryStore.DOCUMENT);
