@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import * as core from '@actions/core';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { awsClientConfig } from '../../lib/aws.js';
+import { readGitHubContext } from '../../lib/github-context.js';
+import { readActionInput, type InputReader } from '../../lib/inputs.js';
+import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
+import { CHANGE_COLUMNS, changeSummaryRows } from '../../deploy-cfn-stack/change-table.js';
+import { deploy } from '../../deploy-cfn-stack/deploy.js';
+import { systemClock } from '../../deploy-cfn-stack/polling.js';
+import { teardown } from '../../deploy-cfn-stack/teardown.js';
+import type { DeployResult, Engine } from '../../deploy-cfn-stack/types.js';
+import { Output, parseInputs } from './inputs.js';
+
+export interface RunOptions {
+  read?: InputReader;
+  env?: NodeJS.ProcessEnv;
+  /** The directory of the running bundle (dist/deploy-cfn-stack); shipped templates are found from it. */
+  bundleDir?: string;
+}
+
+export async function run(options: RunOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const bundleDir = options.bundleDir ?? dirname(process.argv[1] ?? '.');
+  const inputs = parseInputs(options.read ?? readActionInput, {
+    context: readGitHubContext(env),
+    shippedTemplatesDir: join(bundleDir, '..', '..', 'action-templates', 'cloudformation'),
+    now: Date.now()
+  });
+  const engine = createEngine(awsClientConfig(inputs.region, env));
+
+  if (inputs.mode === 'delete') {
+    const result = await teardown(engine, inputs.request);
+    setOutputs({
+      [Output.Outputs]: '{}',
+      [Output.StackId]: result.stackId ?? '',
+      [Output.StackStatus]: result.stackStatus,
+      [Output.ChangeSetId]: '',
+      [Output.NoChanges]: !result.existed
+    });
+    await writeSummaryText(
+      result.existed
+        ? `### Stack ${inputs.request.stackName} deleted\n`
+        : `### Stack ${inputs.request.stackName} did not exist: nothing to delete\n`
+    );
+    return;
+  }
+
+  const result = await deploy(engine, inputs.request);
+  setDeployOutputs(result);
+  await summarizeDeploy(inputs.request.stackName, result);
+}
+
+function createEngine(config: { region: string; maxAttempts: number }): Engine {
+  let sagemaker: SageMakerClient | undefined;
+  let s3: S3Client | undefined;
+  return {
+    cloudformation: new CloudFormationClient(config),
+    sagemaker: () => (sagemaker ??= new SageMakerClient(config)),
+    s3: () => (s3 ??= new S3Client(config)),
+    region: config.region,
+    clock: systemClock,
+    log: { info: (message) => core.info(message), warning: (message) => core.warning(message) },
+    onChanges: (stackName, rows) =>
+      writeSummaryTable(`Changes to stack ${stackName}`, CHANGE_COLUMNS, changeSummaryRows(rows)),
+    token: () => `modelship-${randomUUID()}`
+  };
+}
+
+/** Each stack output under its own name, then the fixed outputs (which win a clash of names). */
+function setDeployOutputs(result: DeployResult): void {
+  const fixed: Record<string, string | boolean> = {
+    [Output.Outputs]: JSON.stringify(result.outputs),
+    [Output.StackId]: result.stackId,
+    [Output.StackStatus]: result.stackStatus,
+    [Output.ChangeSetId]: result.changeSetId,
+    [Output.NoChanges]: result.noChanges
+  };
+  for (const key of Object.keys(result.outputs)) {
+    if (key in fixed)
+      core.warning(`Stack output '${key}' has the name of a fixed output; read it from 'outputs' instead.`);
+  }
+  setOutputs({ ...result.outputs, ...fixed });
+}
+
+async function summarizeDeploy(stackName: string, result: DeployResult): Promise<void> {
+  if (result.noChanges) {
+    await writeSummaryText(
+      `### Stack ${stackName}: no changes\nThe stack already matched the template and parameters.\n`
+    );
+  }
+  const outputs = Object.entries(result.outputs);
+  if (outputs.length > 0) {
+    await writeSummaryTable(
+      `Outputs of stack ${stackName} (${result.stackStatus})`,
+      ['Output', 'Value'],
+      outputs
+    );
+  }
+}
