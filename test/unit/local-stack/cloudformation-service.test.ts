@@ -231,7 +231,7 @@ describe("botocore's cloudformation model", () => {
       invoke: createInvoker([])
     });
     const operations = service.protocol === 'query' ? Object.keys(service.operations) : [];
-    expect(operations.length).toBeGreaterThanOrEqual(16);
+    expect(operations.length).toBeGreaterThanOrEqual(17);
     expect(operations.filter((operation) => !(operation in model.operations))).toEqual([]);
   });
 
@@ -266,6 +266,7 @@ describe("botocore's cloudformation model", () => {
       ['ListChangeSets', { StackName: 'shapes' }],
       ['GetTemplate', { StackName: 'shapes' }],
       ['ValidateTemplate', { TemplateBody: template }],
+      ['GetTemplateSummary', { StackName: 'shapes' }],
       ['UpdateTerminationProtection', { StackName: 'shapes', EnableTerminationProtection: 'false' }],
       ['ExecuteChangeSet', { StackName: 'shapes', ChangeSetName: 'next' }],
       ['DeleteStack', { StackName: 'shapes' }]

@@ -1,6 +1,7 @@
 import type { Operation } from '../../../wire/types.js';
 import { validationError } from '../errors.js';
 import { parseTemplate } from '../template/parse.js';
+import type { ParameterDeclaration, Template } from '../template/types.js';
 import { loadTemplate } from '../template/load.js';
 import { isNoEcho } from '../template/parameters.js';
 import { optionalString, requiredString, requiredCapability, templateBodyInput } from './inputs.js';
@@ -90,21 +91,44 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
     const body = templateBodyInput(input);
     if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
     const { template } = loadTemplate(body);
-    const { capability, types } = requiredCapability(template);
     return {
+      ...capabilitiesOf(template),
       Parameters: Object.entries(template.Parameters).map(([key, declaration]) => ({
         ParameterKey: key,
-        DefaultValue: declaration.Default === undefined ? undefined : String(declaration.Default),
+        DefaultValue: defaultOf(declaration),
         NoEcho: isNoEcho(declaration),
         Description: declaration.Description
       })),
       Description: template.Description,
-      Capabilities: capability === undefined ? [] : [capability],
-      CapabilitiesReason:
-        capability === undefined
-          ? undefined
-          : `The following resource(s) require capabilities: [${types.join(', ')}]`,
       DeclaredTransforms: []
+    };
+  };
+
+  /** What `aws cloudformation deploy` reads to learn a stack's parameters before it creates a change set. */
+  const GetTemplateSummary: Operation = (input, context) => {
+    const stackName = optionalString(input, 'StackName');
+    const body =
+      stackName === undefined
+        ? templateBodyInput(input)
+        : store.requireStack(context.region, stackName).templateBody;
+    if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
+    const { template } = loadTemplate(body);
+    const resourceTypes = [...new Set(Object.values(template.Resources).map((resource) => resource.Type))];
+    return {
+      ...capabilitiesOf(template),
+      Parameters: Object.entries(template.Parameters).map(([key, declaration]) => ({
+        ParameterKey: key,
+        DefaultValue: defaultOf(declaration),
+        ParameterType: declaration.Type,
+        NoEcho: isNoEcho(declaration),
+        Description: declaration.Description,
+        ParameterConstraints: { AllowedValues: declaration.AllowedValues?.map(String) }
+      })),
+      Description: template.Description,
+      ResourceTypes: resourceTypes,
+      Version: template.AWSTemplateFormatVersion,
+      DeclaredTransforms: [],
+      Warnings: { UnrecognizedResourceTypes: resourceTypes.filter((type) => !(type in runtime.providers)) }
     };
   };
 
@@ -115,9 +139,24 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
     ListStackResources,
     DescribeStackResource,
     GetTemplate,
+    GetTemplateSummary,
     ValidateTemplate
   };
 }
+
+function capabilitiesOf(template: Template) {
+  const { capability, types } = requiredCapability(template);
+  return {
+    Capabilities: capability === undefined ? [] : [capability],
+    CapabilitiesReason:
+      capability === undefined
+        ? undefined
+        : `The following resource(s) require capabilities: [${types.join(', ')}]`
+  };
+}
+
+const defaultOf = (declaration: ParameterDeclaration) =>
+  declaration.Default === undefined ? undefined : String(declaration.Default);
 
 function metadataOf(templateBody: string, logicalId: string): string | undefined {
   try {
