@@ -23,6 +23,11 @@ export function localStackEnvironment(info: Pick<RuntimeInfo, 'endpoint' | 'regi
 /** `export NAME='value'` lines, for `eval "$(modelship local env)"`. */
 export function formatExports(env: Record<string, string>): string {
   return Object.entries(env)
-    .map(([name, value]) => `export ${name}='${value.replace(/'/g, `'\\''`)}'`)
+    .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
     .join('\n');
+}
+
+/** A POSIX shell word that stands for exactly `value`. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

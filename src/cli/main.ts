@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import { down, runningStack, up } from './daemon.js';
-import { formatExports, localStackEnvironment } from './environment.js';
+import { formatExports, localStackEnvironment, shellQuote } from './environment.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_PORT,
@@ -29,6 +30,11 @@ Options:
   --token-ttl <seconds>   lifetime of registry passwords from GetAuthorizationToken (default: 43200)
 `;
 
+/** The --data-dir flag a later command needs to find the same stack; none for the default directory. */
+function dataDirFlag(dataDir: string): string {
+  return dataDir === resolve(DEFAULT_DATA_DIR) ? '' : ` --data-dir ${shellQuote(dataDir)}`;
+}
+
 /** `script` is the CLI's entry file, which `up` runs again as the background `serve` process. */
 export async function runCli(
   args: string[],
@@ -52,6 +58,7 @@ export async function runCli(
             : `Local stack started (pid ${info.pid}); log: ${options.dataDir}/local-stack.log`
         );
         print(`# AWS endpoint ${info.endpoint}, registry ${info.registryHost}, data ${info.dataDir}`);
+        print(`# To use it in this shell: eval "$(modelship local env${dataDirFlag(options.dataDir)})"`);
         print(formatExports(localStackEnvironment(info)));
         return 0;
       }

@@ -66,6 +66,8 @@ describe('modelship local up | status | env | down', () => {
       MODELSHIP_LOCAL_REGISTRY: expect.stringMatching(/^127\.0\.0\.1:\d+$/)
     });
 
+    expect(first.stdout).toContain(`eval "$(modelship local env --data-dir '${dataDir}')"`);
+
     const again = await modelship('local', 'up', ...flags);
     expect(again.stdout).toContain('already running');
     expect(parseExports(again.stdout)).toEqual(env);

@@ -121,6 +121,10 @@ describe('the local registry with docker (bundled CLI stack)', () => {
       references.push(byDigest);
       const pull = await runProgram('docker', ['--config', dockerConfig, 'pull', byDigest]);
       expect(pull.code).toBe(0);
+      // The stack's own credentials (what hosting uses to run model images) need no login at all.
+      const internalConfig = join(dataDir, 'registry', 'docker-config');
+      const internalPull = await runProgram('docker', ['--config', internalConfig, 'pull', byDigest]);
+      expect(internalPull.code).toBe(0);
       const restarted = await ecrFor(stack).send(new DescribeImagesCommand({ repositoryName: REPOSITORY }));
       expect(restarted.imageDetails?.map((detail) => [detail.imageDigest, detail.imageTags])).toEqual([
         [digest, ['v1']]
