@@ -24,7 +24,7 @@ export class RegistryError extends Error {
 
 /**
  * A small client of the Docker Registry HTTP API v2, as the local stack's ECR reads and edits the real
- * registry: catalog, tags, manifests by tag or digest, deletes by digest, blob sizes.
+ * registry: tags, manifests by tag or digest (with their digests and media types), deletes by digest.
  */
 export class RegistryClient {
   private readonly authorization: string;
@@ -34,18 +34,6 @@ export class RegistryClient {
     credentials: RegistryCredentials
   ) {
     this.authorization = basicAuthorization(credentials);
-  }
-
-  async catalog(): Promise<string[]> {
-    const names: string[] = [];
-    let path: string | undefined = '/v2/_catalog?n=1000';
-    while (path) {
-      const response = await this.request('GET', path);
-      await expectStatus(response, [200], 'list repositories');
-      names.push(...(((await response.json()) as { repositories: string[] | null }).repositories ?? []));
-      path = nextPage(response.headers.get('link'));
-    }
-    return names;
   }
 
   /** The repository's tags; none when the registry has never stored anything under the name. */
@@ -120,13 +108,6 @@ export class RegistryClient {
     return true;
   }
 
-  async blobSize(name: string, digest: string): Promise<number | undefined> {
-    const response = await this.request('HEAD', `/v2/${name}/blobs/${digest}`);
-    if (response.status === 404) return undefined;
-    await expectStatus(response, [200], `check blob ${name}@${digest}`);
-    return Number(response.headers.get('content-length'));
-  }
-
   private request(
     method: string,
     path: string,
@@ -162,7 +143,7 @@ async function expectStatus(response: Response, expected: number[], action: stri
   );
 }
 
-/** The Registry API paginates with an RFC 5988 Link header: `</v2/_catalog?last=x&n=100>; rel="next"`. */
+/** The Registry API paginates with an RFC 5988 Link header: `</v2/<name>/tags/list?last=x&n=100>; rel="next"`. */
 function nextPage(link: string | null): string | undefined {
   return link ? /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
 }

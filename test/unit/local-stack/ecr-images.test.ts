@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImagesCommand,
+  DescribeRepositoriesCommand,
   GetAuthorizationTokenCommand,
   ListImagesCommand,
   PutImageCommand
@@ -306,5 +309,28 @@ describe('ECR images (SDK v3 against the in-process stack and its real registry)
         new PutImageCommand({ repositoryName: 'img/layers', imageManifest: manifest, imageTag: 'x' })
       )
     ).rejects.toMatchObject({ name: 'LayersNotFoundException' });
+  });
+});
+
+describe('ECR when the registry is down', () => {
+  it('answers image operations with ServerException and says why, while repository settings still work', async () => {
+    const stack = await startInProcessStack();
+    try {
+      await stack.ecr.send(new CreateRepositoryCommand({ repositoryName: 'down/repo' }));
+      const pid = Number(readFileSync(join(stack.dataDir, 'registry', 'registry.pid'), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      while (stack.registry.running()) await new Promise((resolve) => setTimeout(resolve, 20));
+      await expect(
+        stack.ecr.send(new ListImagesCommand({ repositoryName: 'down/repo' }))
+      ).rejects.toMatchObject({
+        name: 'ServerException',
+        message: expect.stringContaining('is not answering'),
+        $metadata: expect.objectContaining({ httpStatusCode: 500 })
+      });
+      const { repositories } = await stack.ecr.send(new DescribeRepositoriesCommand({}));
+      expect(repositories?.map((repository) => repository.repositoryName)).toEqual(['down/repo']);
+    } finally {
+      await stack.close();
+    }
   });
 });

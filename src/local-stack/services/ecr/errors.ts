@@ -1,4 +1,6 @@
 import { AwsServiceError } from '../../wire/errors.js';
+import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
+import { RegistryError } from '../../registry/index.js';
 
 /** ECR's exceptions (botocore data/ecr/2015-09-21), with the messages ECR itself uses. */
 export const repositoryNotFound = (name: string, registryId: string) =>
@@ -50,3 +52,20 @@ export const imageTagAlreadyExists = (tag: string, name: string) =>
 
 /** The registry could not be reached or failed: ECR's generic server error. */
 export const serverError = (message: string) => new AwsServiceError('ServerException', message, 500);
+
+/** Registry failures reach clients as ECR's ServerException, with the registry's own words. */
+export function withRegistryErrors(operations: Record<string, Operation>): Record<string, Operation> {
+  return Object.fromEntries(
+    Object.entries(operations).map(([name, operation]) => [
+      name,
+      async (input: OperationInput, context: RequestContext) => {
+        try {
+          return await operation(input, context);
+        } catch (error) {
+          if (error instanceof RegistryError) throw serverError(error.message);
+          throw error;
+        }
+      }
+    ])
+  );
+}

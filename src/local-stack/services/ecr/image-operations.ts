@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { AwsServiceError } from '../../wire/errors.js';
 import type { Operation, OperationInput } from '../../wire/types.js';
-import { immutableTagConflict, RegistryError, type LocalRegistry } from '../../registry/index.js';
-import { imageNotFound, imageTagAlreadyExists, invalidParameter, serverError } from './errors.js';
+import {
+  immutableTagConflict,
+  RegistryError,
+  TOKEN_USERNAME,
+  type LocalRegistry
+} from '../../registry/index.js';
+import { imageNotFound, imageTagAlreadyExists, invalidParameter } from './errors.js';
 import {
   artifactMediaType,
   findImage,
@@ -35,7 +40,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
         throw invalidParameter('registryIds', 'must be a list of 1 to 10 12-digit registry IDs');
       }
       const { password, expiresAt } = registry.tokens.issue();
-      const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64');
+      const authorizationToken = Buffer.from(`${TOKEN_USERNAME}:${password}`).toString('base64');
       return {
         authorizationData: registryIds.map(() => ({
           authorizationToken,
@@ -289,21 +294,4 @@ function byTagStatus(images: ImageEntry[], tagStatus: unknown): ImageEntry[] {
     throw invalidParameter('filter.tagStatus', `must be one of ${TAG_STATUSES.join(', ')}`);
   }
   return images.filter((image) => (tagStatus === 'TAGGED') === image.tags.length > 0);
-}
-
-/** Registry failures reach clients as ECR's ServerException, with the registry's own words. */
-export function withRegistryErrors(operations: Record<string, Operation>): Record<string, Operation> {
-  return Object.fromEntries(
-    Object.entries(operations).map(([name, operation]) => [
-      name,
-      async (input: OperationInput, context: Parameters<Operation>[1]) => {
-        try {
-          return await operation(input, context);
-        } catch (error) {
-          if (error instanceof RegistryError) throw serverError(error.message);
-          throw error;
-        }
-      }
-    ])
-  );
 }

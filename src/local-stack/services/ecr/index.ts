@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '../../wire/types.js';
 import type { StackContext } from '../../stack.js';
-import { imageOperations, withRegistryErrors } from './image-operations.js';
+import { withRegistryErrors } from './errors.js';
+import { imageOperations } from './image-operations.js';
 import { RepositoryStore } from './repositories.js';
 import { repositoryOperations } from './repository-operations.js';
 
