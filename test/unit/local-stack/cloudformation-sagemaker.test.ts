@@ -1,4 +1,5 @@
 import {
+  CancelUpdateStackCommand,
   CreateChangeSetCommand,
   CreateStackCommand,
   DeleteStackCommand,
@@ -299,5 +300,39 @@ Resources:
     expect((await waitForStack(client, StackId!)).StackStatus).toBe('DELETE_COMPLETE');
     const { models, configs, endpoints } = harness.sagemaker;
     expect(endpoints.size + configs.size + models.size).toBe(0);
+  });
+
+  it('cancels an update with CancelUpdateStack and rolls back to the serving config', async () => {
+    await deployed('cancelled', 'repo/model:v1');
+    const { endpoints, calls } = harness.sagemaker;
+    const servingConfig = endpoints.get('cancelled-endpoint')?.EndpointConfigName;
+    await expect(client.send(new CancelUpdateStackCommand({ StackName: 'cancelled' }))).rejects.toThrow(
+      'CancelUpdateStack cannot be called from current stack status'
+    );
+    harness.sagemaker.hold = true;
+    await client.send(
+      new UpdateStackCommand({
+        StackName: 'cancelled',
+        UsePreviousTemplate: true,
+        Parameters: [
+          { ParameterKey: 'Image', ParameterValue: 'repo/model:v2' },
+          { ParameterKey: 'EndpointName', UsePreviousValue: true }
+        ]
+      })
+    );
+    while (!calls.some((call) => call.operation === 'UpdateEndpoint')) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await client.send(new CancelUpdateStackCommand({ StackName: 'cancelled' }));
+    harness.sagemaker.hold = false;
+    expect((await waitForStack(client, 'cancelled')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const lines = await eventLines(client, 'cancelled', true);
+    expect(lines).toContain('Endpoint UPDATE_FAILED Resource update cancelled');
+    expect(lines).toContain('cancelled UPDATE_ROLLBACK_IN_PROGRESS Stack update cancelled');
+    expect(endpoints.get('cancelled-endpoint')).toMatchObject({
+      EndpointStatus: 'InService',
+      EndpointConfigName: servingConfig
+    });
+    expect(harness.sagemaker.configs.size).toBe(1);
   });
 });

@@ -231,7 +231,7 @@ describe("botocore's cloudformation model", () => {
       invoke: createInvoker([])
     });
     const operations = service.protocol === 'query' ? Object.keys(service.operations) : [];
-    expect(operations.length).toBeGreaterThanOrEqual(17);
+    expect(operations.length).toBeGreaterThanOrEqual(18);
     expect(operations.filter((operation) => !(operation in model.operations))).toEqual([]);
   });
 

@@ -33,6 +33,8 @@ interface JournalEntry {
  */
 export class Deployments {
   private readonly running = new Set<Promise<void>>();
+  /** Cancels the running update of a stack, by stack id (CancelUpdateStack). */
+  private readonly updateCancellations = new Map<string, AbortController>();
 
   constructor(private readonly options: DeploymentOptions) {}
 
@@ -59,6 +61,14 @@ export class Deployments {
     disableRollback: boolean
   ): Promise<void> {
     return this.launch(stack, () => this.runUpdate(stack, loaded, target, caller, disableRollback));
+  }
+
+  /** Stops the stack's running update at its current resource and rolls it back; false if none runs. */
+  cancelUpdate(stack: StackRecord): boolean {
+    const cancellation = this.updateCancellations.get(stack.stackId);
+    if (!cancellation || cancellation.signal.aborted) return false;
+    cancellation.abort('Resource update cancelled');
+    return true;
   }
 
   delete(stack: StackRecord, caller: CallerContext): Promise<void> {
@@ -152,13 +162,16 @@ export class Deployments {
     const previousOrder = loadTemplate(previous.configuration.templateBody).order;
     applyConfiguration(stack, target);
     const journal: JournalEntry[] = [];
-    const signal = new AbortController().signal;
+    const cancellation = new AbortController();
+    this.updateCancellations.set(stack.stackId, cancellation);
     try {
       const scope = this.scopeFor(stack, loaded);
       const active = activeResourceIds(loaded.template, scope);
       for (const logicalId of loaded.order.filter((id) => active.has(id))) {
-        await this.updateResource(stack, loaded, scope, logicalId, caller, signal, journal);
+        await this.updateResource(stack, loaded, scope, logicalId, caller, cancellation.signal, journal);
       }
+      this.updateCancellations.delete(stack.stackId);
+      if (cancellation.signal.aborted) throw new StackOperationFailure('Stack update cancelled');
       stack.outputs = evaluateOutputs(loaded.template, scope);
       this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       // Old physical resources go in reverse dependency order, dependents first, as CloudFormation deletes.
@@ -174,7 +187,12 @@ export class Deployments {
       for (const id of removed) delete stack.resources[id];
       this.setStatus(stack, 'UPDATE_COMPLETE');
     } catch (error) {
-      const reason = error instanceof StackOperationFailure ? error.message : messageOf(error);
+      this.updateCancellations.delete(stack.stackId);
+      const reason = cancellation.signal.aborted
+        ? 'Stack update cancelled'
+        : error instanceof StackOperationFailure
+          ? error.message
+          : messageOf(error);
       if (disableRollback) {
         this.setStatus(stack, 'UPDATE_FAILED', reason);
         return;
@@ -329,6 +347,7 @@ export class Deployments {
     };
     stack.resources[logicalId] = record;
     try {
+      if (signal.aborted) throw new ResourceFailure(String(signal.reason));
       if (replace) {
         this.resourceEvent(
           stack,

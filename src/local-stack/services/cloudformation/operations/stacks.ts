@@ -14,7 +14,7 @@ import {
 
 const ON_FAILURE = new Set(['ROLLBACK', 'DO_NOTHING', 'DELETE']);
 
-/** CreateStack, UpdateStack, DeleteStack and UpdateTerminationProtection. */
+/** CreateStack, UpdateStack, CancelUpdateStack, DeleteStack and UpdateTerminationProtection. */
 export function stackOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
   const { store, deployments } = runtime;
 
@@ -103,5 +103,13 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     return { StackId: stack.stackId };
   };
 
-  return { CreateStack, UpdateStack, DeleteStack, UpdateTerminationProtection };
+  const CancelUpdateStack: Operation = (input, context) => {
+    const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
+    if (stack.status !== 'UPDATE_IN_PROGRESS' || !deployments.cancelUpdate(stack)) {
+      throw validationError('CancelUpdateStack cannot be called from current stack status');
+    }
+    return {};
+  };
+
+  return { CreateStack, UpdateStack, CancelUpdateStack, DeleteStack, UpdateTerminationProtection };
 }

@@ -67,6 +67,8 @@ const ENDPOINT_UPDATE_PROPERTIES = [
   'RetainDeploymentConfig'
 ];
 
+const TRANSITIONAL_STATUSES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
+
 /** AWS::SageMaker::Model, ::EndpointConfig and ::Endpoint, provisioned through SageMaker's own operations. */
 export function createSageMakerProviders(
   options: SageMakerProviderOptions
@@ -140,6 +142,15 @@ export function createSageMakerProviders(
     }
   };
 
+  /** The endpoint once no change is under way (a cancelled update may still be running in SageMaker). */
+  const settledEndpoint = async (request: ResourceRequest, name: string) => {
+    for (;;) {
+      const endpoint = await call(request, 'DescribeEndpoint', { EndpointName: name });
+      if (!TRANSITIONAL_STATUSES.has(String(endpoint['EndpointStatus']))) return endpoint;
+      await sleep(options.pollIntervalMs, request.signal);
+    }
+  };
+
   const endpoint: ResourceProvider = {
     requiresReplacement: (property) => property === 'EndpointName',
     async create(request) {
@@ -172,7 +183,7 @@ export function createSageMakerProviders(
       );
       if (changed) {
         // A rollback asks for the config SageMaker already went back to after a failed update: nothing to do.
-        const current = await call(request, 'DescribeEndpoint', { EndpointName: name });
+        const current = await settledEndpoint(request, name);
         if (current['EndpointStatus'] !== 'InService' || current['EndpointConfigName'] !== configName) {
           await call(request, 'UpdateEndpoint', {
             EndpointName: name,
