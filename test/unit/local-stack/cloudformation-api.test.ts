@@ -3,6 +3,7 @@ import {
   CreateStackCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
+  DescribeStackEventsCommand,
   DescribeChangeSetCommand,
   DescribeStackResourceCommand,
   DescribeStackResourcesCommand,
@@ -439,8 +440,13 @@ describe('DeleteStack, termination protection and ValidateTemplate', () => {
     await client.send(
       new UpdateTerminationProtectionCommand({ StackName: 'protected', EnableTerminationProtection: false })
     );
-    await client.send(new DeleteStackCommand({ StackName: 'protected' }));
+    await client.send(new DeleteStackCommand({ StackName: 'protected', ClientRequestToken: 'teardown-1' }));
     const deleted = await waitForStack(client, StackId!);
+    const { StackEvents } = await client.send(new DescribeStackEventsCommand({ StackName: StackId }));
+    expect(StackEvents?.slice(0, 6).map((event) => event.ClientRequestToken)).toEqual(
+      Array(6).fill('teardown-1')
+    );
+    expect(StackEvents?.[6]?.ClientRequestToken).toBeUndefined();
     expect(deleted.StackStatus).toBe('DELETE_COMPLETE');
     const lines = await eventLines(client, StackId!);
     expect(lines.slice(-6)).toEqual([

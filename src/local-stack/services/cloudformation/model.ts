@@ -66,6 +66,8 @@ export interface StackRecord extends StackConfiguration {
   resources: Record<string, ResourceRecord>;
   events: StackEvent[];
   changeSetId?: string;
+  /** The ClientRequestToken of the running operation; its events carry it, as CloudFormation's do. */
+  clientRequestToken?: string;
 }
 
 /** botocore's Change shape. */

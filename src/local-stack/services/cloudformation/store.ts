@@ -73,6 +73,7 @@ export class StackStore {
       EventId: randomUUID(),
       StackName: stack.stackName,
       Timestamp: new Date(),
+      ...(stack.clientRequestToken !== undefined && { ClientRequestToken: stack.clientRequestToken }),
       ...event
     });
     this.save();

@@ -8,6 +8,7 @@ import { identityOf } from '../resource-values.js';
 import { loadTemplate, type LoadedTemplate } from '../template/load.js';
 import { booleanInput, checkName, optionalString, requiredString } from './inputs.js';
 import {
+  beginOperation,
   callerOf,
   newStack,
   prepareTarget,
@@ -150,12 +151,12 @@ export function changeSetOperations(runtime: CloudFormationRuntime): Record<stri
       ) as OnFailure;
       stack.disableRollback = onFailure === 'DO_NOTHING';
       stack.changeSetId = changeSet.changeSetId;
-      deployments.setStatus(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
+      beginOperation(runtime, stack, 'CREATE_IN_PROGRESS', input);
       done = deployments.create(stack, loaded, callerOf(context), onFailure);
     } else {
       requireUpdatable(stack);
       stack.changeSetId = changeSet.changeSetId;
-      deployments.setStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
+      beginOperation(runtime, stack, 'UPDATE_IN_PROGRESS', input);
       done = deployments.update(stack, loaded, changeSet, callerOf(context), disableRollback);
     }
     changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';

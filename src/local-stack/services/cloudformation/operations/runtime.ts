@@ -90,6 +90,19 @@ export function newStack(
   };
 }
 
+/** Starts a stack operation: its first stack event, tagged like all of its events with the request's token. */
+export function beginOperation(
+  runtime: CloudFormationRuntime,
+  stack: StackRecord,
+  status: string,
+  input: OperationInput
+): void {
+  const token = optionalString(input, 'ClientRequestToken');
+  if (token === undefined) delete stack.clientRequestToken;
+  else stack.clientRequestToken = token;
+  runtime.deployments.setStatus(stack, status, 'User Initiated');
+}
+
 /** CloudFormation's refusal to update a stack that is busy or in a state updates cannot start from. */
 export function requireUpdatable(stack: StackRecord): void {
   if (UPDATABLE_STATUSES.has(stack.status)) return;

@@ -5,6 +5,7 @@ import { isInProgress } from '../model.js';
 import { identityOf } from '../resource-values.js';
 import { booleanInput, checkName, integerInput, optionalString, requiredString } from './inputs.js';
 import {
+  beginOperation,
   callerOf,
   newStack,
   prepareTarget,
@@ -41,7 +42,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     stack.disableRollback = onFailure === 'DO_NOTHING';
     stack.terminationProtection = booleanInput(input, 'EnableTerminationProtection') === true;
     store.stacks.push(stack);
-    deployments.setStatus(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
+    beginOperation(runtime, stack, 'CREATE_IN_PROGRESS', input);
     void deployments.create(
       stack,
       loaded,
@@ -63,7 +64,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
       providers: runtime.providers
     });
     if (empty) throw validationError('No updates are to be performed.');
-    deployments.setStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
+    beginOperation(runtime, stack, 'UPDATE_IN_PROGRESS', input);
     void deployments.update(
       stack,
       loaded,
@@ -85,7 +86,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     if (isInProgress(stack.status)) {
       throw validationError(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
     }
-    deployments.setStatus(stack, 'DELETE_IN_PROGRESS', 'User Initiated');
+    beginOperation(runtime, stack, 'DELETE_IN_PROGRESS', input);
     void deployments.delete(stack, callerOf(context));
     return {};
   };
