@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { HEALTH_PATH } from '../local-stack/server.js';
+import { registryLayout, stopOrphanRegistry } from '../local-stack/registry/index.js';
 import type { LocalOptions } from './options.js';
 import { toFlags } from './options.js';
 import {
@@ -62,27 +63,29 @@ export async function up(
   }
 }
 
-/** Stops the data directory's stack (SIGTERM, which stops containers and the registry); false if none ran. */
-export async function down(dataDir: string): Promise<boolean> {
+/** Stops the data directory's stack (SIGTERM, which stops containers and the registry). */
+export async function down(dataDir: string): Promise<'stopped' | 'orphan-registry-stopped' | 'not-running'> {
   const pid = readPid(dataDir);
   if (pid === undefined || !isServeProcess(pid)) {
     removeRuntimeFiles(dataDir);
-    return false;
+    // A stack that was killed outright leaves its registry behind.
+    return stopOrphanRegistry(registryLayout(dataDir).pidFile) ? 'orphan-registry-stopped' : 'not-running';
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isServeProcess(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
+      stopOrphanRegistry(registryLayout(dataDir).pidFile);
       removeRuntimeFiles(dataDir);
       throw new Error(
-        `The local stack (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s and was killed; ` +
-          `its registry is ended on the next 'modelship local up'. See ${stackFiles(dataDir).log}.`
+        `The local stack (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s and was killed with its ` +
+          `registry; containers it started may still run. See ${stackFiles(dataDir).log}.`
       );
     }
     await sleep(100);
   }
-  return true;
+  return 'stopped';
 }
 
 async function waitUntilReady(dataDir: string, pid: number): Promise<RuntimeInfo> {

@@ -30,6 +30,13 @@ Options:
   --token-ttl <seconds>   lifetime of registry passwords from GetAuthorizationToken (default: 43200)
 `;
 
+const DOWN_MESSAGES = {
+  stopped: 'Local stack stopped.',
+  'orphan-registry-stopped':
+    'The local stack was not running; stopped the registry a killed stack left behind.',
+  'not-running': 'The local stack was not running.'
+} as const;
+
 /** The --data-dir flag a later command needs to find the same stack; none for the default directory. */
 function dataDirFlag(dataDir: string): string {
   return dataDir === resolve(DEFAULT_DATA_DIR) ? '' : ` --data-dir ${shellQuote(dataDir)}`;
@@ -63,7 +70,7 @@ export async function runCli(
         return 0;
       }
       case 'down':
-        print((await down(options.dataDir)) ? 'Local stack stopped.' : 'The local stack was not running.');
+        print(DOWN_MESSAGES[await down(options.dataDir)]);
         return 0;
       case 'status': {
         const running = await runningStack(options.dataDir);

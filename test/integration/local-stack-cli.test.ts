@@ -96,6 +96,26 @@ describe('modelship local up | status | env | down', () => {
     ]);
   });
 
+  it('cleans up the registry of a stack that was killed outright', async () => {
+    const killedDir = mkdtempSync(join(tmpdir(), 'modelship-cli-killed-'));
+    try {
+      expect(
+        (await modelship('local', 'up', '--data-dir', killedDir, '--port', '0', '--registry-port', '0')).code
+      ).toBe(0);
+      const servePid = Number(readFileSync(join(killedDir, 'local-stack.pid'), 'utf8'));
+      const registryPid = Number(readFileSync(join(killedDir, 'registry', 'registry.pid'), 'utf8'));
+      process.kill(servePid, 'SIGKILL');
+      while (alive(servePid)) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(alive(registryPid)).toBe(true);
+      expect((await modelship('local', 'status', '--data-dir', killedDir)).code).toBe(3);
+      const down = await modelship('local', 'down', '--data-dir', killedDir);
+      expect(down.stdout).toContain('stopped the registry a killed stack left behind');
+      while (alive(registryPid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      rmSync(killedDir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects bad options with the usage and exit code 2', async () => {
     const run = await modelship('local', 'up', '--port', 'eighty');
     expect(run.code).toBe(2);

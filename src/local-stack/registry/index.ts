@@ -16,6 +16,8 @@ import { AuthorizationTokens } from './tokens.js';
 export { RegistryClient, RegistryError, type RegistryCredentials, type StoredManifest } from './client.js';
 export { immutableTagConflict, type RegistryPolicy } from './policy.js';
 export { AuthorizationTokens, TOKEN_USERNAME } from './tokens.js';
+export { registryLayout } from './layout.js';
+export { stopOrphan as stopOrphanRegistry } from './process.js';
 export * from './media-types.js';
 
 export interface RegistryOptions {

@@ -78,17 +78,21 @@ async function answers(address: string): Promise<boolean> {
   }
 }
 
-function stopOrphan(pidFile: string): void {
+/**
+ * Ends a docker-registry left running by a stack that was killed outright (its pid file survived it).
+ * True when there was one.
+ */
+export function stopOrphan(pidFile: string): boolean {
   let pid: number;
   try {
     pid = Number(readFileSync(pidFile, 'utf8'));
   } catch {
-    return;
+    return false;
   }
-  if (Number.isInteger(pid) && pid > 0 && commandOf(pid).includes('docker-registry')) {
-    process.kill(pid, 'SIGKILL');
-  }
+  const orphan = Number.isInteger(pid) && pid > 0 && commandOf(pid).includes('docker-registry');
+  if (orphan) process.kill(pid, 'SIGKILL');
   rmSync(pidFile, { force: true });
+  return orphan;
 }
 
 function commandOf(pid: number): string {
