@@ -1,6 +1,7 @@
 import type { CallerContext } from '../../wire/invoke.js';
 import type { ResourceRecord, StackConfiguration, StackRecord } from './model.js';
 import { STACK_RESOURCE_TYPE } from './model.js';
+import { failedState } from './recover.js';
 import { deployedValues, identityOf } from './resource-values.js';
 import { ResourceFailure, type ResourceProvider, type ResourceRequest } from './resources/types.js';
 import type { StackStore } from './store.js';
@@ -87,7 +88,7 @@ export class Deployments {
       .catch((error: unknown) => {
         // Only a bug gets here; the stack must still end in a state that says it failed.
         const reason = `Internal failure of the local stack: ${error instanceof Error ? error.message : String(error)}`;
-        this.setStatus(stack, stack.status.replace('_IN_PROGRESS', '_FAILED'), reason);
+        this.setStatus(stack, failedState(stack.status), reason);
       })
       .finally(() => this.running.delete(promise));
     this.running.add(promise);

@@ -6,7 +6,7 @@ import type { StackStore } from './store.js';
  * resources may be half-made, so the stack lands in the failed state AWS uses for an operation that could
  * not finish, from which DeleteStack (or, after an update, another update or delete) proceeds.
  */
-const INTERRUPTED: Record<string, string> = {
+const FAILED_STATES: Record<string, string> = {
   CREATE_IN_PROGRESS: 'CREATE_FAILED',
   ROLLBACK_IN_PROGRESS: 'ROLLBACK_FAILED',
   DELETE_IN_PROGRESS: 'DELETE_FAILED',
@@ -19,10 +19,15 @@ const INTERRUPTED: Record<string, string> = {
 const REASON =
   'The local stack stopped while this operation was in progress; resources it was changing may be left as they were.';
 
+/** The state a stack operation that could not finish leaves the stack in. */
+export function failedState(status: string): string {
+  return FAILED_STATES[status] ?? status.replace('_IN_PROGRESS', '_FAILED');
+}
+
 export function recoverInterruptedOperations(store: StackStore): void {
   for (const stack of store.stacks) {
     if (!isInProgress(stack.status)) continue;
-    const status = INTERRUPTED[stack.status] ?? stack.status.replace('_IN_PROGRESS', '_FAILED');
+    const status = failedState(stack.status);
     for (const resource of Object.values(stack.resources)) {
       if (!resource.status.endsWith('_IN_PROGRESS')) continue;
       resource.status = resource.status.replace('_IN_PROGRESS', '_FAILED');

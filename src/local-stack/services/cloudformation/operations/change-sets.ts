@@ -81,11 +81,11 @@ export function changeSetOperations(runtime: CloudFormationRuntime): Record<stri
     store.save();
     templates.set(changeSet.changeSetId, loaded);
     const target = stack;
+    // As on AWS, the change set is computed after the call returns; clients poll DescribeChangeSet.
     deployments.background(async () => {
-      await Promise.resolve();
+      await new Promise((resolve) => setImmediate(resolve));
       changeSet.status = 'CREATE_IN_PROGRESS';
       store.save();
-      await Promise.resolve();
       settleChangeSet(changeSet, target, loaded);
       store.save();
     });
