@@ -7,6 +7,7 @@ import {
   type RegistryPolicy
 } from '../../../src/local-stack/registry/index.js';
 import { StateStore } from '../../../src/local-stack/state.js';
+import { parse } from 'yaml';
 import { pushImage, putManifest } from './fixtures/registry-push.js';
 
 /** A policy with two repositories, one of them immutable, that records what the front door reports. */
@@ -92,6 +93,21 @@ describe('the registry front door', () => {
     expect(dockerConfig.auths[registry.host].auth).toBe(
       Buffer.from(`${internal.username}:${internal.password}`).toString('base64')
     );
+  });
+
+  it('leaves docker-registry itself guarded by htpasswd on a private loopback port', async () => {
+    const config = parse(readFileSync(join(dataDir, 'registry', 'config.yml'), 'utf8')) as {
+      http: { addr: string };
+    };
+    expect(config.http.addr).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(config.http.addr).not.toBe(registry.host);
+    expect((await fetch(`http://${config.http.addr}/v2/`)).status).toBe(401);
+    const internal = registry.internalCredentials();
+    const direct = await fetch(`http://${config.http.addr}/v2/`, {
+      headers: { authorization: basic(internal.username, internal.password) }
+    });
+    expect(direct.status).toBe(200);
+    expect(readFileSync(join(dataDir, 'registry', 'htpasswd'), 'utf8')).toMatch(/^modelship-internal:\$2y\$/);
   });
 
   it('answers name unknown for a repository ECR does not have', async () => {
