@@ -12,6 +12,7 @@ import {
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListStackResourcesCommand,
+  ListStacksCommand,
   UpdateStackCommand,
   UpdateTerminationProtectionCommand,
   ValidateTemplateCommand,
@@ -206,6 +207,10 @@ Resources:
     expect((await failure(client.send(new DescribeStacksCommand({ StackName: 'gone' })))).name).toBe(
       'ValidationError'
     );
+    const { StackSummaries } = await client.send(
+      new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] })
+    );
+    expect(StackSummaries?.map((summary) => summary.StackId)).toContain(StackId);
   });
 });
 

@@ -231,7 +231,7 @@ describe("botocore's cloudformation model", () => {
       invoke: createInvoker([])
     });
     const operations = service.protocol === 'query' ? Object.keys(service.operations) : [];
-    expect(operations.length).toBeGreaterThanOrEqual(18);
+    expect(operations.length).toBeGreaterThanOrEqual(19);
     expect(operations.filter((operation) => !(operation in model.operations))).toEqual([]);
   });
 
@@ -267,6 +267,7 @@ describe("botocore's cloudformation model", () => {
       ['GetTemplate', { StackName: 'shapes' }],
       ['ValidateTemplate', { TemplateBody: template }],
       ['GetTemplateSummary', { StackName: 'shapes' }],
+      ['ListStacks', {}],
       ['UpdateTerminationProtection', { StackName: 'shapes', EnableTerminationProtection: 'false' }],
       ['ExecuteChangeSet', { StackName: 'shapes', ChangeSetName: 'next' }],
       ['DeleteStack', { StackName: 'shapes' }]

@@ -16,7 +16,7 @@ export interface CloudFormationServiceOptions {
   state: StateStore;
   /** Calls the other local services, as CloudFormation's resource handlers call AWS. */
   invoke: Invoker;
-  /** How often handlers read a resource's status while waiting for it (endpoints); default one second. */
+  /** How often handlers read a resource's status while waiting for it (endpoints); default 500 ms. */
   pollIntervalMs?: number;
 }
 
@@ -38,7 +38,7 @@ export function createResourceProviders(
 export function createCloudFormationService(options: CloudFormationServiceOptions): CloudFormationService {
   const store = new StackStore(options.state);
   recoverInterruptedOperations(store);
-  const providers = createResourceProviders(options.invoke, options.pollIntervalMs ?? 1000);
+  const providers = createResourceProviders(options.invoke, options.pollIntervalMs ?? 500);
   const deployments = new Deployments({ store, providers });
   const runtime: CloudFormationRuntime = { store, deployments, providers };
   return {

@@ -4,9 +4,15 @@ import { parseTemplate } from '../template/parse.js';
 import type { ParameterDeclaration, Template } from '../template/types.js';
 import { loadTemplate } from '../template/load.js';
 import { isNoEcho } from '../template/parameters.js';
-import { optionalString, requiredString, requiredCapability, templateBodyInput } from './inputs.js';
+import {
+  listInput,
+  optionalString,
+  requiredString,
+  requiredCapability,
+  templateBodyInput
+} from './inputs.js';
 import type { CloudFormationRuntime } from './runtime.js';
-import { resourceSummaryView, resourceView, stackView } from './views.js';
+import { resourceSummaryView, resourceView, stackSummaryView, stackView } from './views.js';
 
 const EVENTS_PAGE = 100;
 
@@ -23,6 +29,15 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
           )
         : [store.requireStack(context.region, name)];
     return { Stacks: stacks.map(stackView) };
+  };
+
+  /** Every stack of the region, deleted ones included (AWS keeps them listed for 90 days). */
+  const ListStacks: Operation = (input, context) => {
+    const filter = listInput<string>(input, 'StackStatusFilter');
+    const stacks = store.stacks.filter(
+      (stack) => stack.region === context.region && (filter.length === 0 || filter.includes(stack.status))
+    );
+    return { StackSummaries: stacks.map(stackSummaryView) };
   };
 
   const DescribeStackEvents: Operation = (input, context) => {
@@ -134,6 +149,7 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
 
   return {
     DescribeStacks,
+    ListStacks,
     DescribeStackEvents,
     DescribeStackResources,
     ListStackResources,

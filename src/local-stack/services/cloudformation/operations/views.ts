@@ -49,6 +49,20 @@ export function stackView(stack: StackRecord) {
   };
 }
 
+export function stackSummaryView(stack: StackRecord) {
+  return {
+    StackId: stack.stackId,
+    StackName: stack.stackName,
+    TemplateDescription: parsedOrEmpty(stack.templateBody)?.Description,
+    CreationTime: stack.creationTime,
+    LastUpdatedTime: stack.lastUpdatedTime,
+    DeletionTime: stack.deletionTime,
+    StackStatus: stack.status,
+    StackStatusReason: stack.statusReason,
+    DriftInformation: NOT_CHECKED
+  };
+}
+
 export function resourceView(stack: StackRecord, record: ResourceRecord) {
   return {
     StackName: stack.stackName,
