@@ -34,14 +34,15 @@ async function dockerLogin(stack: LocalStackHandle, dockerConfig: string) {
   return { login, password };
 }
 
-/** A small image FROM debian:bookworm-slim whose one file makes it unique. */
-async function buildImage(reference: string, content: string): Promise<void> {
+/** A small image FROM debian:bookworm-slim whose one file makes it unique; resolves with its image ID. */
+async function buildImage(reference: string, content: string): Promise<string> {
   const context = mkdtempSync(join(tmpdir(), 'ls-registry-build-'));
   try {
     writeFileSync(join(context, 'model.txt'), content);
     writeFileSync(join(context, 'Dockerfile'), 'FROM debian:bookworm-slim\nCOPY model.txt /opt/model.txt\n');
     const build = await runProgram('docker', ['build', '-q', '-t', reference, context]);
     if (build.code !== 0) throw new Error(`docker build failed: ${build.stderr}`);
+    return build.stdout.trim();
   } finally {
     rmSync(context, { recursive: true, force: true });
   }
@@ -55,6 +56,7 @@ const pushedDigest = (output: string) => /digest: (sha256:[a-f0-9]{64})/.exec(ou
 describe('the local registry with docker (bundled CLI stack)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ls-registry-data-'));
   const dockerConfig = mkdtempSync(join(tmpdir(), 'ls-registry-docker-'));
+  /** Tags and image IDs to remove afterwards, so no test image outlives the run. */
   const references: string[] = [];
   let stack: LocalStackHandle;
 
@@ -63,7 +65,7 @@ describe('the local registry with docker (bundled CLI stack)', () => {
   });
   afterAll(async () => {
     await stack.stop();
-    if (references.length > 0) await runProgram('docker', ['rmi', '--force', ...references]);
+    for (const reference of references.reverse()) await runProgram('docker', ['rmi', '--force', reference]);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(dockerConfig, { recursive: true, force: true });
   });
@@ -79,8 +81,7 @@ describe('the local registry with docker (bundled CLI stack)', () => {
       expect(login.stdout).toContain('Login Succeeded');
 
       const v1 = `${stack.registryHost}/${REPOSITORY}:v1`;
-      references.push(v1);
-      await buildImage(v1, randomUUID());
+      references.push(v1, await buildImage(v1, randomUUID()));
       const push = await runProgram('docker', ['--config', dockerConfig, 'push', v1]);
       expect(push.code).toBe(0);
       const digest = pushedDigest(push.stdout);
@@ -99,7 +100,7 @@ describe('the local registry with docker (bundled CLI stack)', () => {
         })
       ]);
 
-      await buildImage(v1, randomUUID());
+      references.push(await buildImage(v1, randomUUID()));
       const overwrite = await runProgram('docker', ['--config', dockerConfig, 'push', v1]);
       expect(overwrite.code).not.toBe(0);
       expect(overwrite.stderr + overwrite.stdout).toContain(
