@@ -310,6 +310,26 @@ Outputs:
   });
 });
 
+describe('replacing a custom-named resource', () => {
+  it('is refused as CloudFormation refuses it, and the stack rolls back', async () => {
+    const role = (path: string) =>
+      `Resources:\n  Role: { Type: AWS::IAM::Role, Properties: { RoleName: fixed, Path: ${path}, AssumeRolePolicyDocument: {} } }\n`;
+    await create('named', role('/a/'), { Capabilities: ['CAPABILITY_NAMED_IAM'] });
+    await waitForStack(client, 'named');
+    await client.send(
+      new UpdateStackCommand({
+        StackName: 'named',
+        TemplateBody: role('/b/'),
+        Capabilities: ['CAPABILITY_NAMED_IAM']
+      })
+    );
+    expect((await waitForStack(client, 'named')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(await eventLines(client, 'named', true)).toContain(
+      'Role UPDATE_FAILED CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename fixed and update the stack again.'
+    );
+  });
+});
+
 describe('change sets', () => {
   it('creates a stack through a CREATE change set, from REVIEW_IN_PROGRESS', async () => {
     const { Id, StackId } = await client.send(

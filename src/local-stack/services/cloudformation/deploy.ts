@@ -319,6 +319,8 @@ export class Deployments {
       return;
     }
     let properties: Record<string, unknown> = {};
+    let replace = false;
+    let provider: ResourceProvider;
     try {
       properties = evaluateProperties(declaration.Properties, scope);
       if (existing.type !== declaration.Type) {
@@ -326,14 +328,20 @@ export class Deployments {
           `Update of resource type is not permitted. The new template modifies resource type of resource ${logicalId}.`
         );
       }
+      const changed = changedProperties(existing.properties, properties);
+      if (changed.length === 0) return;
+      provider = this.providerFor(existing.type);
+      replace = changed.some((name) => provider.requiresReplacement(name));
+      const name = provider.nameProperty === undefined ? undefined : properties[provider.nameProperty];
+      if (replace && name !== undefined && name === existing.properties[provider.nameProperty!]) {
+        throw new ResourceFailure(
+          `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${String(name)} and update the stack again.`
+        );
+      }
     } catch (error) {
       this.markResource(stack, { ...existing, status: 'UPDATE_FAILED' }, messageOf(error));
       throw new StackOperationFailure(`The following resource(s) failed to update: [${logicalId}]. `);
     }
-    const changed = changedProperties(existing.properties, properties);
-    if (changed.length === 0) return;
-    const provider = this.providerFor(existing.type);
-    const replace = changed.some((name) => provider.requiresReplacement(name));
     journal.push({
       logicalId,
       action: replace ? 'replace' : 'update',

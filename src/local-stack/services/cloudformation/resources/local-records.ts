@@ -26,6 +26,7 @@ function localRecord(spec: LocalRecordSpec): ResourceProvider {
   };
   return {
     requiresReplacement: (property) => spec.createOnly.includes(property),
+    ...(spec.name && { nameProperty: spec.name.property }),
     create: async (request) => {
       const given = spec.name && request.properties[spec.name.property];
       const name =

@@ -81,6 +81,7 @@ export function createSageMakerProviders(
     const nameProperty = `${kind}Name`;
     return {
       requiresReplacement: (property: string) => property !== 'Tags',
+      nameProperty,
       async create(request: ResourceRequest): Promise<ProvisionedResource> {
         const properties = coerceProperties(request.properties, kinds, request.logicalId);
         const name = nameOf(request, nameProperty);
@@ -153,6 +154,7 @@ export function createSageMakerProviders(
 
   const endpoint: ResourceProvider = {
     requiresReplacement: (property) => property === 'EndpointName',
+    nameProperty: 'EndpointName',
     async create(request) {
       const properties = coerceProperties(request.properties, ENDPOINT_KINDS, request.logicalId);
       const name = nameOf(request, 'EndpointName');

@@ -26,6 +26,8 @@ export interface ExistingResourceRequest extends ResourceRequest, ProvisionedRes
 export interface ResourceProvider {
   /** Whether changing this top-level property needs a new physical resource (createOnly in the schema). */
   requiresReplacement(property: string): boolean;
+  /** The property that names the resource, when it has one (a template that sets it pins the name). */
+  nameProperty?: string;
   create(request: ResourceRequest): Promise<ProvisionedResource>;
   update(request: ExistingResourceRequest): Promise<ProvisionedResource>;
   /** Deleting something already gone succeeds, as CloudFormation's handlers do. */
