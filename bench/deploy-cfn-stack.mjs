@@ -1,0 +1,216 @@
+// deploy-cfn-stack on the local stack: the bundled action run as the runner runs it (a fresh Node process),
+// against `modelship local serve` on free ports. Figures:
+// - wall time of a no-change deploy, and how many API calls it makes (counted from the stack's request log);
+// - lag between the stack reaching its terminal state (the timestamp of its terminal stack event) and the
+//   step's process exiting, for updates;
+// - for scale, the wall time of a step that fails on its inputs (Node start-up and loading the bundle).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+
+const root = new URL('..', import.meta.url).pathname;
+const RUNS = 5;
+const TEMPLATE = `Parameters:
+  Greeting:
+    Type: String
+Resources:
+  Setting:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: !Ref Greeting
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      ComparisonOperator: GreaterThanThreshold
+      EvaluationPeriods: 1
+      MetricName: Invocation5XXErrors
+      Namespace: AWS/SageMaker
+      Period: 60
+      Statistic: Sum
+      Threshold: 1
+Outputs:
+  Greeting:
+    Value: !GetAtt Setting.Value
+`;
+
+export async function benchDeployCfnStack() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'modelship-bench-cfn-'));
+  const workspace = mkdtempSync(join(tmpdir(), 'modelship-bench-cfn-ws-'));
+  writeFileSync(join(workspace, 'stack.yaml'), TEMPLATE);
+  const requestLog = [];
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'dist/cli/index.js'),
+      'local',
+      'serve',
+      '--port',
+      '0',
+      '--registry-port',
+      '0',
+      '--data-dir',
+      dataDir
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] }
+  );
+  let pending = '';
+  child.stdout.on('data', (chunk) => {
+    const lines = (pending + chunk.toString('utf8')).split('\n');
+    pending = lines.pop() ?? '';
+    requestLog.push(...lines.filter((line) => / (POST|GET) \/ /.test(line)));
+  });
+  try {
+    const info = await waitForRuntime(dataDir, child.pid);
+    const env = {
+      AWS_ENDPOINT_URL: info.endpoint,
+      AWS_REGION: info.region,
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: 'acme/bench',
+      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567'
+    };
+    const stackName = `bench-deploy-${process.pid}`;
+    const step = (inputs) => runStep(env, { 'stack-name': stackName, template: 'stack.yaml', ...inputs });
+
+    const created = await step({ parameters: 'Greeting=hello' });
+    if (created.exitCode !== 0) throw new Error(`the first deploy failed:\n${created.log}`);
+
+    const noChange = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const before = requestLog.length;
+      const result = await step({ parameters: 'Greeting=hello' });
+      if (result.exitCode !== 0 || !result.log.includes('No changes'))
+        throw new Error(`no-change deploy:\n${result.log}`);
+      await settle();
+      noChange.push({ ms: result.ms, calls: callsOf(requestLog.slice(before)) });
+    }
+
+    const cloudformation = new CloudFormationClient({
+      region: info.region,
+      endpoint: info.endpoint,
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }
+    });
+    const updates = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const before = requestLog.length;
+      const result = await step({ parameters: `Greeting=update-${run}` });
+      if (result.exitCode !== 0) throw new Error(`update failed:\n${result.log}`);
+      await settle();
+      const events = await cloudformation.send(new DescribeStackEventsCommand({ StackName: stackName }));
+      const terminal = events.StackEvents?.find(
+        (event) =>
+          event.ResourceType === 'AWS::CloudFormation::Stack' && event.ResourceStatus === 'UPDATE_COMPLETE'
+      );
+      updates.push({
+        ms: result.ms,
+        lagMs: result.exitedAt - (terminal?.Timestamp?.getTime() ?? NaN),
+        calls: callsOf(requestLog.slice(before))
+      });
+    }
+    cloudformation.destroy();
+
+    const badInput = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      badInput.push((await runStep(env, { 'stack-name': '1-invalid' })).ms);
+    }
+    await step({ delete: 'true' });
+
+    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const calls = noChange[0].calls;
+    console.log('| measure | median | runs |\n| --- | ---: | ---: |');
+    console.log(
+      `| no-change deploy, wall time (ms) | ${median(noChange.map((run) => run.ms)).toFixed(0)} | ${RUNS} |`
+    );
+    console.log(
+      `| no-change deploy, API calls | ${median(noChange.map((run) => run.calls.total))} | ${RUNS} |`
+    );
+    console.log(
+      `| update deploy, wall time (ms) | ${median(updates.map((run) => run.ms)).toFixed(0)} | ${RUNS} |`
+    );
+    console.log(`| update deploy, API calls | ${median(updates.map((run) => run.calls.total))} | ${RUNS} |`);
+    console.log(
+      `| lag: terminal stack event → step exit (ms) | ${median(updates.map((run) => run.lagMs)).toFixed(0)} | ${RUNS} |`
+    );
+    console.log(
+      `| step failing on inputs (Node + bundle load, ms) | ${median(badInput).toFixed(0)} | ${RUNS} |`
+    );
+    console.log(
+      `\nCalls of one no-change deploy: ${Object.entries(calls.byOperation)
+        .map(([op, n]) => `${op} ×${n}`)
+        .join(', ')}`
+    );
+    console.log(
+      `Calls of one update: ${Object.entries(updates[0].calls.byOperation)
+        .map(([op, n]) => `${op} ×${n}`)
+        .join(', ')}`
+    );
+    return {
+      noChangeMs: median(noChange.map((run) => run.ms)),
+      noChangeCalls: median(noChange.map((run) => run.calls.total)),
+      updateMs: median(updates.map((run) => run.ms)),
+      terminalToExitLagMs: median(updates.map((run) => run.lagMs)),
+      stepStartupMs: median(badInput)
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+/** Runs the bundle as the runner does: inputs as INPUT_* variables, a fresh process per step. */
+function runStep(env, inputs) {
+  const stepEnv = { ...process.env, ...env, NODE_NO_WARNINGS: '1' };
+  for (const [name, value] of Object.entries(inputs)) stepEnv[`INPUT_${name.toUpperCase()}`] = value;
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const step = spawn(process.execPath, [join(root, 'dist/deploy-cfn-stack/index.js')], {
+      env: stepEnv,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let log = '';
+    step.stdout.on('data', (chunk) => (log += chunk));
+    step.stderr.on('data', (chunk) => (log += chunk));
+    step.on('error', reject);
+    step.on('exit', (code) => {
+      const exitedAt = Date.now();
+      resolve({ exitCode: code ?? 1, log, ms: performance.now() - started, exitedAt });
+    });
+  });
+}
+
+/** The stack's request log ("... POST / CloudFormation.DescribeStacks 200 1.2ms"), counted per operation. */
+function callsOf(lines) {
+  const byOperation = {};
+  for (const line of lines) {
+    const operation = / POST \/ (?:Action=)?(\S+)/.exec(line)?.[1] ?? 'other';
+    byOperation[operation] = (byOperation[operation] ?? 0) + 1;
+  }
+  return { total: lines.length, byOperation };
+}
+
+/** Lets the last request-log lines of a step arrive before they are counted. */
+function settle() {
+  return new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+async function waitForRuntime(dataDir, pid) {
+  const file = join(dataDir, 'local-stack.json');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (existsSync(file)) {
+      const info = JSON.parse(readFileSync(file, 'utf8'));
+      if (info.pid === pid) return info;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('modelship local serve did not start; is dist/cli built? (npm run bundle cli)');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchDeployCfnStack();
