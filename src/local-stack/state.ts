@@ -17,12 +17,7 @@ export class StateStore {
   document<T>(name: string, initial: () => T): T {
     const existing = this.documents.get(name);
     if (existing !== undefined) return existing as T;
-    let loaded: T;
-    try {
-      loaded = JSON.parse(readFileSync(this.pathOf(name), 'utf8'), reviveDates) as T;
-    } catch {
-      loaded = initial();
-    }
+    const loaded = this.load<T>(name) ?? initial();
     this.documents.set(name, loaded);
     return loaded;
   }
@@ -34,6 +29,29 @@ export class StateStore {
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(document, null, 1));
     renameSync(temporary, path);
+  }
+
+  /**
+   * The stored document, or undefined when there is none yet. A document that cannot be read is an
+   * error, not an empty state: starting afresh would overwrite it on the next save.
+   */
+  private load<T>(name: string): T | undefined {
+    const path = this.pathOf(name);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text, reviveDates) as T;
+    } catch (error) {
+      throw new Error(
+        `The local stack's state file ${path} is not valid JSON (${(error as Error).message}). ` +
+          `Repair it, or move it away to start that service's state afresh.`
+      );
+    }
   }
 
   private pathOf(name: string): string {
