@@ -1,4 +1,5 @@
 import { computeChanges } from '../../../src/local-stack/services/cloudformation/changes.js';
+import { changedProperties } from '../../../src/local-stack/services/cloudformation/properties.js';
 import { createResourceProviders } from '../../../src/local-stack/services/cloudformation/index.js';
 import type { StackRecord } from '../../../src/local-stack/services/cloudformation/model.js';
 import { identityOf } from '../../../src/local-stack/services/cloudformation/resource-values.js';
@@ -197,5 +198,16 @@ describe('change set computation', () => {
       ['Add', 'Alarm']
     ]);
     expect(result.empty).toBe(false);
+  });
+});
+
+describe('property comparison', () => {
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
+    ['nested keys in another order', { A: { x: 1, y: [1, 2] } }, { A: { y: [1, 2], x: 1 } }, []],
+    ['a list in another order', { A: [1, 2] }, { A: [2, 1] }, ['A']],
+    ['an added and a removed property', { A: 1 }, { B: 1 }, ['A', 'B']],
+    ['a number given as a string', { A: 1 }, { A: '1' }, ['A']]
+  ])('%s', (_case, before, after, expected) => {
+    expect(changedProperties(before, after)).toEqual(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { changedProperties, evaluateProperties } from './deploy.js';
+import { changedProperties, evaluateProperties, sameValue } from './properties.js';
 import { validationError } from './errors.js';
 import type { Change, ChangeDetail, StackConfiguration, StackRecord } from './model.js';
 import type { ResourceProvider } from './resources/types.js';
@@ -94,8 +94,10 @@ export function computeChanges(input: ChangeSetInput): ComputedChanges {
         Name: name,
         RequiresRecreation: requiresRecreation
       } as const;
-      const rawBefore = JSON.stringify(previousTemplate?.Resources[logicalId]?.Properties?.[name]);
-      const rawAfter = JSON.stringify(declaration.Properties?.[name]);
+      const editedInTemplate = !sameValue(
+        previousTemplate?.Resources[logicalId]?.Properties?.[name],
+        declaration.Properties?.[name]
+      );
       const causes = [...JSON.stringify(dynamicProperties[name] ?? null).matchAll(UNKNOWN_VALUE)].map(
         (match) => match[1]!
       );
@@ -107,7 +109,7 @@ export function computeChanges(input: ChangeSetInput): ComputedChanges {
           CausingEntity: cause
         });
       }
-      if (rawBefore !== rawAfter) {
+      if (editedInTemplate) {
         details.push({ Target: targetDefinition, Evaluation: 'Static', ChangeSource: 'DirectModification' });
       } else if (causes.length === 0) {
         const parameters = referencedParameters(declaration.Properties?.[name]).filter(
@@ -147,8 +149,8 @@ export function computeChanges(input: ChangeSetInput): ComputedChanges {
   const empty =
     !isCreate &&
     changes.length === 0 &&
-    JSON.stringify(evaluateOutputs(template, staticScope)) === JSON.stringify(stack.outputs) &&
-    JSON.stringify(target.tags) === JSON.stringify(stack.tags);
+    sameValue(evaluateOutputs(template, staticScope), stack.outputs) &&
+    sameValue(target.tags, stack.tags);
   return { changes, empty };
 }
 

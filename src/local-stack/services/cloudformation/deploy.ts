@@ -2,10 +2,11 @@ import type { CallerContext } from '../../wire/invoke.js';
 import type { ResourceRecord, StackConfiguration, StackRecord } from './model.js';
 import { STACK_RESOURCE_TYPE } from './model.js';
 import { failedState } from './recover.js';
+import { changedProperties, evaluateProperties } from './properties.js';
 import { deployedValues, identityOf } from './resource-values.js';
 import { ResourceFailure, type ResourceProvider, type ResourceRequest } from './resources/types.js';
 import type { StackStore } from './store.js';
-import { evaluate, NO_VALUE, type EvaluationScope } from './template/intrinsics.js';
+import type { EvaluationScope } from './template/intrinsics.js';
 import { loadTemplate, type LoadedTemplate } from './template/load.js';
 import { evaluateOutputs } from './template/outputs.js';
 import { activeResourceIds, createScope } from './template/scope.js';
@@ -513,20 +514,6 @@ export class Deployments {
       ...(properties !== undefined && { ResourceProperties: JSON.stringify(properties) })
     });
   }
-}
-
-/** The top-level properties whose values differ. */
-export function changedProperties(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
-}
-
-export function evaluateProperties(
-  properties: Record<string, unknown> | undefined,
-  scope: EvaluationScope
-): Record<string, unknown> {
-  const evaluated = evaluate(properties ?? {}, scope);
-  return evaluated === NO_VALUE ? {} : (evaluated as Record<string, unknown>);
 }
 
 export function configurationOf(stack: StackConfiguration): StackConfiguration {

@@ -1,4 +1,5 @@
 import type { Invoker } from '../../../wire/invoke.js';
+import { sameValue } from '../properties.js';
 import { coerceProperties, type PropertyKind } from './coerce.js';
 import { generatePhysicalName } from './names.js';
 import { callService, isNotFound, sleep } from './service-call.js';
@@ -179,9 +180,7 @@ export function createSageMakerProviders(
       const name = String(request.attributes['EndpointName']);
       const configName = String(properties['EndpointConfigName']);
       const changed = ENDPOINT_UPDATE_PROPERTIES.some(
-        (property) =>
-          JSON.stringify(request.previousProperties[property]) !==
-          JSON.stringify(request.properties[property])
+        (property) => !sameValue(request.previousProperties[property], request.properties[property])
       );
       if (changed) {
         // A rollback asks for the config SageMaker already went back to after a failed update: nothing to do.
