@@ -31,7 +31,11 @@ export interface FrontDoorOptions {
 /** ECR's limit on a manifest's size. */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-const REPOSITORY_PATH = /^\/v2\/(.+?)\/(manifests|blobs|tags)\/(.*)$/;
+/**
+ * The Registry API's routes under a repository name, which may itself contain slashes (and even
+ * `blobs` or `manifests` as a path component): the name is whatever precedes one of the fixed suffixes.
+ */
+const REPOSITORY_PATH = /^\/v2\/(.+)\/(manifests\/[^/]+|blobs\/uploads\/.*|blobs\/[^/]+|tags\/list)$/;
 
 /**
  * The registry's address as clients see it: a small reverse proxy in front of docker-registry that does
@@ -64,7 +68,7 @@ export function createRegistryFrontDoor(options: FrontDoorOptions): Server {
     const path = new URL(incoming.url ?? '/', 'http://registry').pathname;
     const match = REPOSITORY_PATH.exec(path);
     if (match) {
-      const [, name, kind, reference] = match as unknown as [string, string, string, string];
+      const [, name, route] = match as unknown as [string, string, string];
       if (!options.policy.repositoryExists(name)) {
         incoming.resume();
         return sendError(
@@ -74,7 +78,8 @@ export function createRegistryFrontDoor(options: FrontDoorOptions): Server {
           `The repository with name '${name}' does not exist in the registry with id '${options.registryId}'`
         );
       }
-      if (kind === 'manifests' && incoming.method === 'PUT') {
+      if (route.startsWith('manifests/') && incoming.method === 'PUT') {
+        const reference = route.slice('manifests/'.length);
         const key = `${name}:${reference}`;
         const previous = tagLocks.get(key) ?? Promise.resolve();
         const current = previous.then(() => putManifest(incoming, outgoing, name, reference));
