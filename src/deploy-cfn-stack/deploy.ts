@@ -20,7 +20,7 @@ import { planFor, succeeded } from './stack-state.js';
 import { describeStack, listStackResources, stackOutputs } from './stacks.js';
 import { deadlineFor, deleteStack } from './teardown.js';
 import { placeTemplate } from './template.js';
-import type { DeployRequest, DeployResult, Engine, ResourceChangeRow } from './types.js';
+import type { DeployRequest, DeployResult, Engine, ResourceChangeRow, TemplateLocation } from './types.js';
 import { idleStack, operationFailure, waitForStackOperation } from './wait-stack.js';
 
 /**
@@ -30,29 +30,21 @@ import { idleStack, operationFailure, waitForStackOperation } from './wait-stack
 export async function deploy(engine: Engine, request: DeployRequest): Promise<DeployResult> {
   const { log } = engine;
   const deadline = deadlineFor(engine, request.timeoutMinutes);
-  let stack = await idleStack(engine, request.stackName, deadline);
-  const plan = planFor(stack, request.recreateFailedStack);
-  if (plan.kind === 'refuse') throw new ActionError(plan.problem, plan.remedy);
-  if (plan.kind === 'recreate' && stack) {
-    log.info(
-      `Stack ${request.stackName} is ${stack.StackStatus} from a failed creation; deleting it to create it again.`
-    );
-    await deleteStack(engine, stack, request.roleArn, deadline);
-    stack = undefined;
-  }
-  const type: ChangeSetType = plan.kind === 'update' ? 'UPDATE' : 'CREATE';
-
   const template = await placeTemplate(request.template, request.stackName, request.templateBucket, {
     s3: engine.s3,
     region: engine.region
   });
-  const input = changeSetRequest(request, type, template);
-  log.info(
-    `Creating ${type} change set ${request.changeSetName} for stack ${request.stackName} from ${request.template.path}.`
-  );
-  const created = await createChangeSet(engine.cloudformation, input).catch((error: unknown) => {
-    throw rejectedChangeSet(request, error);
-  });
+  let { stack, type, created } = await startChangeSet(engine, request, template, deadline);
+  for (let attempt = 1; created === undefined; attempt += 1) {
+    if (attempt >= BUSY_ATTEMPTS) {
+      throw new ActionError(
+        `Stack ${request.stackName} kept being changed by other operations while this step tried to deploy it.`,
+        'Make deploys of one stack wait for each other (a workflow `concurrency:` group), then run the step again.'
+      );
+    }
+    log.info(`Another operation started on stack ${request.stackName} in the meantime; waiting for it.`);
+    ({ stack, type, created } = await startChangeSet(engine, request, template, deadline));
+  }
   const outcome = await waitForChangeSet(engine.cloudformation, created.changeSetId, engine.clock).catch(
     async (error: unknown) => {
       await deleteChangeSet(engine.cloudformation, created.changeSetId).catch(() => undefined);
@@ -107,6 +99,56 @@ export async function deploy(engine: Engine, request: DeployRequest): Promise<De
     noChanges: false,
     changes: rows
   });
+}
+
+const BUSY_ATTEMPTS = 3;
+
+/**
+ * Waits for the stack to be free, decides CREATE or UPDATE, and creates the change set. `created` is
+ * undefined when another operation started on the stack between the look and the request (the caller
+ * waits and tries again).
+ */
+async function startChangeSet(
+  engine: Engine,
+  request: DeployRequest,
+  template: TemplateLocation,
+  deadline: number | undefined
+): Promise<{
+  stack: Stack | undefined;
+  type: ChangeSetType;
+  created?: { changeSetId: string; stackId: string };
+}> {
+  let stack = await idleStack(engine, request.stackName, deadline);
+  const plan = planFor(stack, request.recreateFailedStack);
+  if (plan.kind === 'refuse') throw new ActionError(plan.problem, plan.remedy);
+  if (plan.kind === 'recreate' && stack) {
+    engine.log.info(
+      `Stack ${request.stackName} is ${stack.StackStatus} from a failed creation; deleting it to create it again.`
+    );
+    await deleteStack(engine, stack, request.roleArn, deadline);
+    stack = undefined;
+  }
+  const type: ChangeSetType = plan.kind === 'update' ? 'UPDATE' : 'CREATE';
+  engine.log.info(
+    `Creating ${type} change set ${request.changeSetName} for stack ${request.stackName} from ${request.template.path}.`
+  );
+  try {
+    const created = await createChangeSet(engine.cloudformation, changeSetRequest(request, type, template));
+    return { stack, type, created };
+  } catch (error) {
+    if (isStackBusy(error)) return { stack, type };
+    throw rejectedChangeSet(request, error);
+  }
+}
+
+/** CloudFormation's answer when another operation holds the stack: "Stack:arn... is in UPDATE_IN_PROGRESS state and can not be updated." */
+function isStackBusy(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return (
+    name === 'ValidationError' &&
+    typeof message === 'string' &&
+    /is in [A-Z_]+_IN_PROGRESS state/.test(message)
+  );
 }
 
 /** Termination protection, endpoints and outputs: the same after an update and after "no changes". */

@@ -313,6 +313,42 @@ describe('deploy: stack states', () => {
     expect(cfn).toHaveReceivedCommandWith(CreateChangeSetCommand, { ChangeSetType: 'UPDATE' });
     expect(result.noChanges).toBe(true);
   });
+  it('waits and tries again when another run starts an update between the look and CreateChangeSet', async () => {
+    cfn
+      .on(DescribeStacksCommand, { StackName: STACK_NAME })
+      .resolvesOnce({ Stacks: [stack('UPDATE_COMPLETE')] })
+      .resolvesOnce({ Stacks: [stack('UPDATE_IN_PROGRESS')] })
+      .resolves({ Stacks: [stack('UPDATE_COMPLETE')] })
+      .on(DescribeStacksCommand, { StackName: STACK_ID })
+      .resolvesOnce({ Stacks: [stack('UPDATE_IN_PROGRESS')] })
+      .resolves({ Stacks: [stack('UPDATE_COMPLETE')] });
+    cfn
+      .on(CreateChangeSetCommand)
+      .rejectsOnce(
+        serviceError(
+          'ValidationError',
+          `Stack:${STACK_ID} is in UPDATE_IN_PROGRESS state and can not be updated.`
+        )
+      )
+      .resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    const theirs = event(STACK_NAME, 'UPDATE_IN_PROGRESS');
+    cfn
+      .on(DescribeStackEventsCommand)
+      .resolvesOnce(newestFirst(theirs))
+      .resolves(newestFirst(theirs, event(STACK_NAME, 'UPDATE_COMPLETE')));
+    cfn
+      .on(DescribeChangeSetCommand)
+      .resolves(changeSet('FAILED', { StatusReason: 'No updates are to be performed.' }));
+    const { engine, log } = testEngine();
+
+    const result = await deploy(engine, deployRequest());
+
+    expect(cfn).toHaveReceivedCommandTimes(CreateChangeSetCommand, 2);
+    expect(log.lines).toContain(
+      `Another operation started on stack ${STACK_NAME} in the meantime; waiting for it.`
+    );
+    expect(result.noChanges).toBe(true);
+  });
 });
 
 describe('deploy: nothing to do', () => {
