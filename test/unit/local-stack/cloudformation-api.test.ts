@@ -150,6 +150,12 @@ describe('CreateStack', () => {
       name: 'ValidationError',
       message: "Parameter 'P' must be one of AllowedValues"
     });
+    expect(
+      await failure(create('att', `${PARAMETER_TEMPLATE}  Typo: { Value: !GetAtt Setting.Valeu }\n`))
+    ).toEqual({
+      name: 'ValidationError',
+      message: 'Template error: resource Setting does not support attribute type Valeu in Fn::GetAtt'
+    });
     const role =
       'Resources:\n  R: { Type: AWS::IAM::Role, Properties: { RoleName: r, AssumeRolePolicyDocument: {} } }\n';
     expect(await failure(create('iam', role, { Capabilities: ['CAPABILITY_IAM'] }))).toEqual({

@@ -180,6 +180,22 @@ Resources:
     expect(order).toHaveLength(5);
   });
 
+  it('collects the attributes Fn::GetAtt and Fn::Sub read, by resource', () => {
+    const { attributes } = loadTemplate(`
+Resources:
+  Endpoint: { Type: X, Properties: { A: !GetAtt Config.Name, B: !Sub '\${Config.Arn}-\${Model.Name}' } }
+  Config: { Type: X }
+  Model: { Type: X }
+Outputs:
+  Out: { Value: !GetAtt [Endpoint, Url] }
+`);
+    expect(Object.fromEntries([...attributes].map(([id, names]) => [id, [...names].sort()]))).toEqual({
+      Config: ['Arn', 'Name'],
+      Model: ['Name'],
+      Endpoint: ['Url']
+    });
+  });
+
   it('names the resources of a dependency cycle', () => {
     expect(() =>
       loadTemplate(`

@@ -54,7 +54,7 @@ export function changeSetOperations(runtime: CloudFormationRuntime): Record<stri
     ) {
       throw alreadyExists(`ChangeSet [${changeSetName}] already exists`);
     }
-    const { loaded, configuration } = prepareTarget(input, type === 'UPDATE' ? stack : undefined);
+    const { loaded, configuration } = prepareTarget(runtime, input, type === 'UPDATE' ? stack : undefined);
     if (!stack) {
       stack = newStack(context, stackName, { ...configuration, templateBody: '', parameters: {} });
       store.stacks.push(stack);

@@ -33,6 +33,7 @@ export const callerOf = ({ requestId: _requestId, ...caller }: RequestContext): 
  * and the tags, notification ARNs and role the request leaves out.
  */
 export function prepareTarget(
+  runtime: CloudFormationRuntime,
   input: OperationInput,
   previous: StackRecord | undefined
 ): { loaded: LoadedTemplate; configuration: StackConfiguration } {
@@ -45,6 +46,7 @@ export function prepareTarget(
   }
   if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
   const loaded = loadTemplate(body);
+  checkAttributeReferences(loaded, runtime.providers);
   const parameters = resolveParameters(
     loaded.template.Parameters,
     parametersInput(input),
@@ -67,6 +69,19 @@ export function prepareTarget(
       ...(roleARN !== undefined && { roleARN })
     }
   };
+}
+
+/** Fn::GetAtt of an attribute the resource type does not have is a template error, found before deploying. */
+function checkAttributeReferences(loaded: LoadedTemplate, providers: Record<string, ResourceProvider>): void {
+  for (const [logicalId, attributes] of loaded.attributes) {
+    const provider = providers[loaded.template.Resources[logicalId]!.Type];
+    const unknown = [...attributes].find((attribute) => provider && !provider.attributes.includes(attribute));
+    if (unknown !== undefined) {
+      throw validationError(
+        `Template error: resource ${logicalId} does not support attribute type ${unknown} in Fn::GetAtt`
+      );
+    }
+  }
 }
 
 export function newStack(

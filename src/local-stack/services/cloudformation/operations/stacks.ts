@@ -34,7 +34,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     if (onFailureInput !== undefined && input['DisableRollback'] !== undefined) {
       throw validationError('You cannot specify both DisableRollback and OnFailure.');
     }
-    const { loaded, configuration } = prepareTarget(input, undefined);
+    const { loaded, configuration } = prepareTarget(runtime, input, undefined);
     const stack = newStack(context, stackName, configuration);
     const timeoutInMinutes = integerInput(input, 'TimeoutInMinutes');
     if (timeoutInMinutes !== undefined) stack.timeoutInMinutes = timeoutInMinutes;
@@ -55,7 +55,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
   const UpdateStack: Operation = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     requireUpdatable(stack);
-    const { loaded, configuration } = prepareTarget(input, stack);
+    const { loaded, configuration } = prepareTarget(runtime, input, stack);
     const { empty } = computeChanges({
       stack,
       loaded,

@@ -14,7 +14,8 @@ interface LocalRecordSpec {
   createOnly: readonly string[];
   /** The property naming the resource, and how long a generated name may be. */
   name?: { property: string; maxLength: number };
-  /** Attributes fixed at creation (generated identifiers); the others follow the properties. */
+  /** The Fn::GetAtt attributes; `stable` ones are fixed at creation (generated identifiers). */
+  attributes: readonly string[];
   stable?: readonly string[];
   describe(request: ResourceRequest, name: string): ProvisionedResource;
 }
@@ -26,6 +27,7 @@ function localRecord(spec: LocalRecordSpec): ResourceProvider {
   };
   return {
     requiresReplacement: (property) => spec.createOnly.includes(property),
+    attributes: spec.attributes,
     ...(spec.name && { nameProperty: spec.name.property }),
     create: async (request) => {
       const given = spec.name && request.properties[spec.name.property];
@@ -53,6 +55,7 @@ const arn = (request: ResourceRequest, service: string, resource: string, region
 export function createLocalRecordProviders(): Record<string, ResourceProvider> {
   return {
     'AWS::IAM::Role': localRecord({
+      attributes: ['Arn', 'RoleId'],
       required: ['AssumeRolePolicyDocument'],
       createOnly: ['RoleName', 'Path'],
       name: { property: 'RoleName', maxLength: 64 },
@@ -66,6 +69,7 @@ export function createLocalRecordProviders(): Record<string, ResourceProvider> {
       })
     }),
     'AWS::CloudWatch::Alarm': localRecord({
+      attributes: ['Arn'],
       required: ['ComparisonOperator', 'EvaluationPeriods'],
       createOnly: ['AlarmName'],
       name: { property: 'AlarmName', maxLength: 255 },
@@ -75,6 +79,7 @@ export function createLocalRecordProviders(): Record<string, ResourceProvider> {
       })
     }),
     'AWS::ApplicationAutoScaling::ScalableTarget': localRecord({
+      attributes: ['Id'],
       required: ['MaxCapacity', 'MinCapacity', 'ResourceId', 'ScalableDimension', 'ServiceNamespace'],
       createOnly: ['ResourceId', 'ScalableDimension', 'ServiceNamespace'],
       describe: (request) => {
@@ -84,6 +89,7 @@ export function createLocalRecordProviders(): Record<string, ResourceProvider> {
       }
     }),
     'AWS::ApplicationAutoScaling::ScalingPolicy': localRecord({
+      attributes: ['Arn'],
       required: ['PolicyName', 'PolicyType'],
       createOnly: ['PolicyName', 'ResourceId', 'ScalableDimension', 'ServiceNamespace', 'ScalingTargetId'],
       stable: ['Arn'],
@@ -102,6 +108,7 @@ export function createLocalRecordProviders(): Record<string, ResourceProvider> {
       }
     }),
     'AWS::SSM::Parameter': localRecord({
+      attributes: ['Type', 'Value'],
       required: ['Type', 'Value'],
       createOnly: ['Name'],
       name: { property: 'Name', maxLength: 2048 },
@@ -111,6 +118,7 @@ export function createLocalRecordProviders(): Record<string, ResourceProvider> {
       })
     }),
     'AWS::CloudFormation::WaitConditionHandle': localRecord({
+      attributes: [],
       required: [],
       createOnly: [],
       describe: (request) => ({

@@ -83,6 +83,7 @@ export function createSageMakerProviders(
     return {
       requiresReplacement: (property: string) => property !== 'Tags',
       nameProperty,
+      attributes: [nameProperty],
       async create(request: ResourceRequest): Promise<ProvisionedResource> {
         const properties = coerceProperties(request.properties, kinds, request.logicalId);
         const name = nameOf(request, nameProperty);
@@ -156,6 +157,7 @@ export function createSageMakerProviders(
   const endpoint: ResourceProvider = {
     requiresReplacement: (property) => property === 'EndpointName',
     nameProperty: 'EndpointName',
+    attributes: ['EndpointName'],
     async create(request) {
       const properties = coerceProperties(request.properties, ENDPOINT_KINDS, request.logicalId);
       const name = nameOf(request, 'EndpointName');

@@ -28,6 +28,8 @@ export interface ResourceProvider {
   requiresReplacement(property: string): boolean;
   /** The property that names the resource, when it has one (a template that sets it pins the name). */
   nameProperty?: string;
+  /** The attributes Fn::GetAtt can read. */
+  attributes: readonly string[];
   create(request: ResourceRequest): Promise<ProvisionedResource>;
   update(request: ExistingResourceRequest): Promise<ProvisionedResource>;
   /** Deleting something already gone succeeds, as CloudFormation's handlers do. */

@@ -19,15 +19,23 @@ export type DependencyGraph = Map<string, Set<string>>;
 
 interface References {
   names: Set<string>;
-  attributes: Set<string>;
+  /** Fn::GetAtt (and Fn::Sub's ${Resource.Attribute}) targets: logical id → attribute names. */
+  attributes: Map<string, Set<string>>;
   conditions: Set<string>;
 }
+
+/** Which attributes of which resources the template reads with Fn::GetAtt. */
+export type AttributeReferences = Map<string, Set<string>>;
 
 /**
  * Checks what CloudFormation checks before it deploys anything (known functions, resolvable references and
  * conditions, no cycles) and returns the resources' dependency graph and a creation order.
  */
-export function analyzeTemplate(template: Template): { graph: DependencyGraph; order: string[] } {
+export function analyzeTemplate(template: Template): {
+  graph: DependencyGraph;
+  order: string[];
+  attributes: AttributeReferences;
+} {
   const resourceIds = new Set(Object.keys(template.Resources));
   const parameterNames = new Set(Object.keys(template.Parameters));
   const conditionNames = new Set(Object.keys(template.Conditions));
@@ -46,6 +54,7 @@ export function analyzeTemplate(template: Template): { graph: DependencyGraph; o
   }
 
   const graph: DependencyGraph = new Map();
+  const attributes: AttributeReferences = new Map();
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const references = collectReferences(
       resource.Properties ?? {},
@@ -64,8 +73,11 @@ export function analyzeTemplate(template: Template): { graph: DependencyGraph; o
       );
     }
     requireAttributeTargets(references.attributes, resourceIds);
+    mergeAttributes(attributes, references.attributes);
     const needs = new Set(
-      [...references.names, ...references.attributes, ...dependsOn].filter((name) => resourceIds.has(name))
+      [...references.names, ...references.attributes.keys(), ...dependsOn].filter((name) =>
+        resourceIds.has(name)
+      )
     );
     if (needs.has(logicalId))
       throw templateFormatError(`Circular dependency between resources: [${logicalId}]`);
@@ -85,9 +97,10 @@ export function analyzeTemplate(template: Template): { graph: DependencyGraph; o
       );
     }
     requireAttributeTargets(references.attributes, resourceIds);
+    mergeAttributes(attributes, references.attributes);
   }
 
-  return { graph, order: topologicalOrder(graph) };
+  return { graph, order: topologicalOrder(graph), attributes };
 }
 
 /** A creation order in which every resource comes after what it needs; cycles are a template error. */
@@ -111,7 +124,7 @@ export function topologicalOrder(graph: DependencyGraph): string[] {
 
 /** Walks a template fragment: checks function names and records what it references. */
 function collectReferences(value: unknown, path: string, inConditions: boolean): References {
-  const references: References = { names: new Set(), attributes: new Set(), conditions: new Set() };
+  const references: References = { names: new Set(), attributes: new Map(), conditions: new Set() };
   const walk = (node: unknown, at: string): void => {
     if (Array.isArray(node)) {
       node.forEach((item, index) => walk(item, `${at}/${index}`));
@@ -129,21 +142,24 @@ function collectReferences(value: unknown, path: string, inConditions: boolean):
     }
     checkFunctionName(call.name, at);
     if (call.name === 'Ref' && typeof call.args === 'string') references.names.add(call.args);
-    if (call.name === 'Fn::GetAtt') references.attributes.add(getAttArguments(call.args)[0]);
+    if (call.name === 'Fn::GetAtt') {
+      const [logicalId, attribute] = getAttArguments(call.args);
+      addAttribute(references.attributes, logicalId, attribute);
+    }
     if (call.name === 'Fn::If' && Array.isArray(call.args) && typeof call.args[0] === 'string') {
       references.conditions.add(call.args[0]);
     }
     if (call.name === 'Fn::Sub') {
       for (const name of substitutionNames(call.args)) {
         const dot = name.indexOf('.');
-        if (dot > 0) references.attributes.add(name.slice(0, dot));
+        if (dot > 0) addAttribute(references.attributes, name.slice(0, dot), name.slice(dot + 1));
         else references.names.add(name);
       }
     }
     const conditionArguments = ['Fn::And', 'Fn::Or', 'Fn::Not'].includes(call.name);
     const nested = collectReferences(call.args, `${at}/${call.name}`, inConditions || conditionArguments);
     nested.names.forEach((name) => references.names.add(name));
-    nested.attributes.forEach((name) => references.attributes.add(name));
+    mergeAttributes(references.attributes, nested.attributes);
     nested.conditions.forEach((name) => references.conditions.add(name));
   };
   walk(value, path);
@@ -159,8 +175,22 @@ function requireConditions(used: Set<string>, declared: Set<string>, block: stri
   }
 }
 
-function requireAttributeTargets(targets: Set<string>, resourceIds: Set<string>): void {
-  for (const target of targets) {
+/** Records a GetAtt target; an attribute name computed by another function is only known at deploy time. */
+function addAttribute(attributes: AttributeReferences, logicalId: string, attribute: unknown): void {
+  const names = attributes.get(logicalId) ?? new Set<string>();
+  if (typeof attribute === 'string') names.add(attribute);
+  attributes.set(logicalId, names);
+}
+
+function mergeAttributes(into: AttributeReferences, from: AttributeReferences): void {
+  for (const [logicalId, names] of from) {
+    for (const name of names) addAttribute(into, logicalId, name);
+    if (names.size === 0) addAttribute(into, logicalId, undefined);
+  }
+}
+
+function requireAttributeTargets(targets: AttributeReferences, resourceIds: Set<string>): void {
+  for (const target of targets.keys()) {
     if (!resourceIds.has(target)) {
       throw validationError(`Template error: instance of Fn::GetAtt references undefined resource ${target}`);
     }

@@ -1,4 +1,4 @@
-import { analyzeTemplate, type DependencyGraph } from './analysis.js';
+import { analyzeTemplate, type AttributeReferences, type DependencyGraph } from './analysis.js';
 import { checkParameterDeclarations } from './parameters.js';
 import { parseTemplate } from './parse.js';
 import type { Template } from './types.js';
@@ -9,11 +9,12 @@ export interface LoadedTemplate {
   template: Template;
   graph: DependencyGraph;
   order: string[];
+  attributes: AttributeReferences;
 }
 
 export function loadTemplate(body: string): LoadedTemplate {
   const template = parseTemplate(body);
   checkParameterDeclarations(template.Parameters);
-  const { graph, order } = analyzeTemplate(template);
-  return { body, template, graph, order };
+  const { graph, order, attributes } = analyzeTemplate(template);
+  return { body, template, graph, order, attributes };
 }
