@@ -8,9 +8,9 @@ import { basicAuthorization, RegistryClient, type RegistryCredentials } from './
 import { registryConfig } from './config.js';
 import { createRegistryFrontDoor } from './front-door.js';
 import { writeHtpasswd } from './htpasswd.js';
-import { registryLayout } from './layout.js';
+import { registryLayout, type RegistryLayout } from './layout.js';
 import type { RegistryPolicy } from './policy.js';
-import { startRegistryProcess } from './process.js';
+import { RegistryPortTaken, startRegistryProcess, type RegistryProcess } from './process.js';
 import { AuthorizationTokens } from './tokens.js';
 
 export { RegistryClient, RegistryError, type RegistryCredentials, type StoredManifest } from './client.js';
@@ -64,18 +64,7 @@ export async function startRegistry(options: RegistryOptions): Promise<LocalRegi
   };
   await writeHtpasswd(layout.htpasswdFile, internal.username, internal.password);
 
-  const upstream = `127.0.0.1:${await freePort()}`;
-  writeFileSync(
-    layout.configFile,
-    registryConfig({
-      listenAddress: upstream,
-      storageDir: layout.storageDir,
-      htpasswdFile: layout.htpasswdFile,
-      httpSecret: randomBytes(24).toString('base64url')
-    }),
-    { mode: 0o600 }
-  );
-  const registryProcess = await startRegistryProcess(layout, upstream);
+  const { upstream, registryProcess } = await startOnFreePort(layout, basicAuthorization(internal));
 
   const client = new RegistryClient(`http://${upstream}`, internal);
   const tokens = new AuthorizationTokens(options.state, options.tokenTtlSeconds);
@@ -110,6 +99,31 @@ export async function startRegistry(options: RegistryOptions): Promise<LocalRegi
       await registryProcess.stop();
     }
   };
+}
+
+/** docker-registry on a free loopback port, choosing again if another process takes the port first. */
+async function startOnFreePort(
+  layout: RegistryLayout,
+  authorization: string
+): Promise<{ upstream: string; registryProcess: RegistryProcess }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const upstream = `127.0.0.1:${await freePort()}`;
+    writeFileSync(
+      layout.configFile,
+      registryConfig({
+        listenAddress: upstream,
+        storageDir: layout.storageDir,
+        htpasswdFile: layout.htpasswdFile,
+        httpSecret: randomBytes(24).toString('base64url')
+      }),
+      { mode: 0o600 }
+    );
+    try {
+      return { upstream, registryProcess: await startRegistryProcess(layout, upstream, authorization) };
+    } catch (error) {
+      if (!(error instanceof RegistryPortTaken) || attempt === 3) throw error;
+    }
+  }
 }
 
 function writeDockerConfig(dir: string, host: string, credentials: RegistryCredentials): void {

@@ -18,7 +18,8 @@ const READY_TIMEOUT_MS = 15_000;
  */
 export async function startRegistryProcess(
   layout: RegistryLayout,
-  address: string
+  address: string,
+  authorization: string
 ): Promise<RegistryProcess> {
   stopOrphan(layout.pidFile);
   const log = openSync(layout.logFile, 'a');
@@ -45,12 +46,12 @@ export async function startRegistryProcess(
   writeFileSync(layout.pidFile, String(child.pid));
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await answers(address))) {
+  while (!(await answers(address, authorization))) {
     if (hasExited || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(
-        `docker-registry did not start on ${address}. Its log is ${layout.logFile}:\n${tail(layout.logFile)}`
-      );
+      const log = tail(layout.logFile);
+      if (/address already in use/.test(log)) throw new RegistryPortTaken(address);
+      throw new Error(`docker-registry did not start on ${address}. Its log is ${layout.logFile}:\n${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -68,11 +69,23 @@ export async function startRegistryProcess(
   };
 }
 
-async function answers(address: string): Promise<boolean> {
+/** The private port was taken between choosing it and docker-registry binding it; another one will do. */
+export class RegistryPortTaken extends Error {
+  constructor(address: string) {
+    super(`Another process took ${address} before docker-registry could bind it.`);
+    this.name = 'RegistryPortTaken';
+  }
+}
+
+/** Whether our docker-registry answers: only it accepts this start's internal credentials. */
+async function answers(address: string, authorization: string): Promise<boolean> {
   try {
-    const response = await fetch(`http://${address}/v2/`);
+    const response = await fetch(`http://${address}/v2/`, {
+      headers: { authorization },
+      signal: AbortSignal.timeout(1_000)
+    });
     await response.arrayBuffer();
-    return true;
+    return response.ok;
   } catch {
     return false;
   }
