@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a running `modelship local serve` records in its data directory once it answers. */
@@ -52,14 +52,24 @@ export function removeRuntimeFiles(dataDir: string): void {
 }
 
 /**
- * Whether `pid` is a live `modelship local serve`. The command line is checked so a pid reused by an
- * unrelated process after a crash is not mistaken for the stack.
+ * Whether `pid` is a live `modelship local serve`. Where /proc exists (Linux) the command line is checked,
+ * so a pid reused by an unrelated process after a crash is not mistaken for the stack.
  */
 export function isServeProcess(pid: number): boolean {
+  if (!existsSync('/proc/self')) return processExists(pid);
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     return argv.includes('local') && argv.includes('serve');
   } catch {
     return false;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
