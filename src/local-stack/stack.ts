@@ -8,6 +8,9 @@ import { createStsService } from './services/sts/index.js';
 import { createEcrService } from './services/ecr/index.js';
 import { ecrRegistryPolicy, RepositoryStore } from './services/ecr/repositories.js';
 import { createCloudFormationService } from './services/cloudformation/index.js';
+import { createSageMakerService } from './services/sagemaker/index.js';
+import { hostingFor, hostingOperations } from './services/sagemaker/hosting.js';
+import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
@@ -38,7 +41,9 @@ export type ServiceFactory = (stack: StackContext) => ServiceDefinition | Promis
 const SERVICES: ServiceFactory[] = [
   () => createStsService(),
   (stack) => createEcrService(stack),
-  (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service
+  (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service,
+  (stack) => createSageMakerService([hostingOperations(stack)]),
+  (stack) => createSageMakerRuntimeService(hostingFor(stack))
 ];
 
 export interface LocalStackOptions {

@@ -1,0 +1,165 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { AwsServiceError } from '../../wire/errors.js';
+import { jsonErrorResponse } from '../../wire/json-protocol.js';
+import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from '../../wire/types.js';
+import type { LocalHosting } from '../sagemaker/hosting.js';
+import { ContainerTimeout, postInvocation } from './forward.js';
+
+/** SageMaker's limit on a real-time request's payload. */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** A container must answer /invocations within 60 seconds. */
+const INVOCATION_TIMEOUT_MS = 60_000;
+
+/** Request headers SageMaker passes on to the container; it strips every other one. */
+const FORWARDED_HEADERS = [
+  'content-type',
+  'accept',
+  'x-amzn-sagemaker-custom-attributes',
+  'x-amzn-sagemaker-inference-id',
+  'x-amzn-sagemaker-target-model'
+];
+
+/**
+ * SageMaker Runtime (REST-JSON, signing name "sagemaker"): InvokeEndpoint, routed by the endpoint's
+ * variant weights (or X-Amzn-SageMaker-Target-Variant) to the containers the hosting service runs.
+ */
+export function createSageMakerRuntimeService(
+  hosting: Pick<LocalHosting, 'store' | 'traffic'>
+): ServiceDefinition {
+  return {
+    protocol: 'rest',
+    signingName: 'sagemaker',
+    routes: [
+      {
+        method: 'POST',
+        pattern: /^\/endpoints\/([^/]+)\/invocations$/,
+        handle: async (request, match, context) => {
+          try {
+            return await invokeEndpoint(hosting, decodeURIComponent(match[1]!), request, context);
+          } catch (error) {
+            return jsonErrorResponse(error, 'application/json', context.requestId);
+          }
+        }
+      }
+    ]
+  };
+}
+
+async function invokeEndpoint(
+  hosting: Pick<LocalHosting, 'store' | 'traffic'>,
+  endpointName: string,
+  request: WireRequest,
+  context: RequestContext
+): Promise<WireResponse> {
+  const endpoint = hosting.store.endpoint(context.region, endpointName);
+  const fleet = endpoint && hosting.traffic.fleet(context.region, endpointName);
+  if (!endpoint || !fleet) {
+    if (endpoint?.EndpointStatus === 'SystemUpdating') {
+      throw new AwsServiceError(
+        'ServiceUnavailable',
+        `Endpoint ${endpointName} is restarting its containers; try again shortly.`,
+        503
+      );
+    }
+    throw new AwsServiceError(
+      'ValidationError',
+      `Endpoint ${endpointName} of account ${context.accountId} not found.`
+    );
+  }
+  if (request.body.length > MAX_PAYLOAD_BYTES) {
+    throw new AwsServiceError(
+      'ValidationError',
+      `Received payload of ${request.body.length} bytes, which exceeds the limit of ${MAX_PAYLOAD_BYTES} bytes.`
+    );
+  }
+  const targetVariant = header(request, 'x-amzn-sagemaker-target-variant');
+  const target = hosting.traffic.route(fleet, targetVariant);
+  if (!target) {
+    throw new AwsServiceError(
+      'ValidationError',
+      targetVariant !== undefined
+        ? `The variant(s) "[${targetVariant}]" is/are not in endpoint ${endpoint.EndpointName}.`
+        : `Endpoint ${endpoint.EndpointName} has no variant with traffic; name one with TargetVariant.`
+    );
+  }
+
+  const headers: OutgoingHttpHeaders = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = header(request, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  const variantName = target.variant.deployment.VariantName;
+  const done = hosting.traffic.begin(fleet);
+  let answer;
+  try {
+    answer = await postInvocation(target.container.url, headers, request.body, INVOCATION_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof ContainerTimeout) {
+      return modelError(context, endpoint.EndpointName, {
+        Message:
+          'Your invocation timed out while waiting for a response from container primary. Review the latency ' +
+          'metrics for each container in Amazon CloudWatch, resolve the issue, and try again.'
+      });
+    }
+    throw new AwsServiceError(
+      'ServiceUnavailable',
+      `The container of production variant ${variantName} did not answer: ${(error as Error).message}`,
+      503
+    );
+  } finally {
+    done();
+  }
+
+  if (answer.status < 200 || answer.status > 299) {
+    const originalMessage = answer.body.toString('utf8');
+    const kind = answer.status >= 500 ? 'server' : 'client';
+    return modelError(context, endpoint.EndpointName, {
+      Message:
+        `Received ${kind} error (${answer.status}) from primary with message "${originalMessage}". ` +
+        `See ${logConsoleUrl(context, endpoint.EndpointName)} in account ${context.accountId} for more information.`,
+      OriginalStatusCode: answer.status,
+      OriginalMessage: originalMessage
+    });
+  }
+  const responseHeaders: Record<string, string> = {
+    'content-type': answer.headers['content-type'] ?? 'application/octet-stream',
+    'x-amzn-invoked-production-variant': variantName,
+    'x-amzn-requestid': context.requestId
+  };
+  const customAttributes = answer.headers['x-amzn-sagemaker-custom-attributes'];
+  if (customAttributes !== undefined)
+    responseHeaders['x-amzn-sagemaker-custom-attributes'] = customAttributes;
+  return { status: 200, headers: responseHeaders, body: answer.body };
+}
+
+/** ModelError (424) with the members botocore's runtime.sagemaker model gives it. */
+function modelError(
+  context: RequestContext,
+  endpointName: string,
+  members: { Message: string; OriginalStatusCode?: number; OriginalMessage?: string }
+): WireResponse {
+  return {
+    status: 424,
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-requestid': context.requestId,
+      'x-amzn-errortype': 'ModelError'
+    },
+    body: JSON.stringify({
+      ...members,
+      LogStreamArn: `arn:aws:logs:${context.region}:${context.accountId}:log-group:/aws/sagemaker/Endpoints/${endpointName}`
+    })
+  };
+}
+
+function logConsoleUrl(context: RequestContext, endpointName: string): string {
+  return (
+    `https://${context.region}.console.aws.amazon.com/cloudwatch/home?region=${context.region}` +
+    `#logEventViewer:group=/aws/sagemaker/Endpoints/${endpointName}`
+  );
+}
+
+function header(request: WireRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,467 @@
+import { DockerCli, type ContainerEngine } from '../../docker/engine.js';
+import type { StackContext } from '../../stack.js';
+import type { StateStore } from '../../state.js';
+import { AwsServiceError, validationError } from '../../wire/errors.js';
+import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
+import { EndpointController } from './hosting-endpoints.js';
+import type { FleetOptions } from './hosting-fleet.js';
+import {
+  HostingStore,
+  type Deployment,
+  type EndpointConfigRecord,
+  type EndpointRecord,
+  type ModelRecord,
+  type VariantDeployment
+} from './hosting-records.js';
+import { TrafficTable } from './hosting-traffic.js';
+import { listPage, optionalNumber, parseListRequest, requireName } from './hosting-validation.js';
+
+export interface HostingOptions {
+  state: StateStore;
+  accountId: string;
+  engine: ContainerEngine;
+  /** The label value that marks this stack's containers (its data directory). */
+  stackLabel: string;
+  dockerConfigDir?: string;
+  /** Instances (containers) of one instance type all endpoints may use together. */
+  instanceLimit?: number;
+  /** Health check timeout of variants without ContainerStartupHealthCheckTimeoutInSeconds. */
+  defaultHealthCheckTimeoutSeconds?: number;
+  pingIntervalMs?: number;
+}
+
+/** The hosting half of local SageMaker: its operations, and the traffic table SageMaker Runtime routes with. */
+export interface LocalHosting {
+  operations: Record<string, Operation>;
+  traffic: TrafficTable;
+  controller: EndpointController;
+  store: HostingStore;
+}
+
+export const DEFAULT_INSTANCE_LIMIT = 8;
+export const DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS = 300;
+
+const stacks = new WeakMap<StackContext, LocalHosting>();
+
+/**
+ * The stack's one LocalHosting, shared by the SageMaker and SageMaker Runtime services. The first call
+ * restores the endpoints a previous run left InService and registers the shutdown that stops containers.
+ */
+export function hostingFor(stack: StackContext): LocalHosting {
+  let hosting = stacks.get(stack);
+  if (!hosting) {
+    const created = createHosting({
+      state: stack.state,
+      accountId: stack.accountId,
+      engine: new DockerCli(),
+      stackLabel: stack.dataDir,
+      dockerConfigDir: stack.registry.dockerConfigDir
+    });
+    stacks.set(stack, created);
+    stack.onShutdown(() => created.controller.shutdown());
+    void created.controller.restore().catch((error: unknown) => {
+      process.stderr.write(`Restoring SageMaker endpoints failed: ${String(error)}\n`);
+    });
+    hosting = created;
+  }
+  return hosting;
+}
+
+/** The operations SageMaker's service factory adds to its set (see index.ts). */
+export function hostingOperations(stack: StackContext): Record<string, Operation> {
+  return hostingFor(stack).operations;
+}
+
+export function createHosting(options: HostingOptions): LocalHosting {
+  const store = new HostingStore(options.state, options.accountId);
+  const traffic = new TrafficTable();
+  const fleetOptions: FleetOptions = {
+    engine: options.engine,
+    stackLabel: options.stackLabel,
+    ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir }),
+    pingIntervalMs: options.pingIntervalMs ?? 200,
+    logLines: 20
+  };
+  const controller = new EndpointController(store, traffic, fleetOptions);
+  const instanceLimit = options.instanceLimit ?? DEFAULT_INSTANCE_LIMIT;
+  const defaultTimeout = options.defaultHealthCheckTimeoutSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
+
+  const requireModel = (context: RequestContext, name: string): ModelRecord => {
+    const model = store.model(context.region, name);
+    if (!model) throw store.notFound(context.region, 'model', name);
+    return model;
+  };
+  const requireConfig = (context: RequestContext, name: string): EndpointConfigRecord => {
+    const config = store.endpointConfig(context.region, name);
+    if (!config) throw store.notFound(context.region, 'endpoint-config', name);
+    return config;
+  };
+  const requireEndpoint = (context: RequestContext, name: string): EndpointRecord => {
+    const endpoint = store.endpoint(context.region, name);
+    if (!endpoint) throw store.notFound(context.region, 'endpoint', name);
+    return endpoint;
+  };
+
+  /** What the config's variants run, read from its models now (later model changes do not matter). */
+  const deploymentOf = (context: RequestContext, config: EndpointConfigRecord): Deployment => ({
+    EndpointConfigName: config.EndpointConfigName,
+    Variants: config.ProductionVariants.map((variant): VariantDeployment => {
+      const model = requireModel(context, String(variant['ModelName']));
+      const containers: OperationInput[] = model['PrimaryContainer']
+        ? [model['PrimaryContainer']]
+        : (model['Containers'] ?? []);
+      const container = containers[0];
+      if (containers.length !== 1 || typeof container?.['Image'] !== 'string') {
+        throw validationError(
+          `Model ${model.ModelName} cannot run on the local stack: it needs exactly one container with an Image ` +
+            `(inference pipelines and model package references are not emulated).`
+        );
+      }
+      return {
+        VariantName: String(variant['VariantName']),
+        ModelName: model.ModelName,
+        Image: container['Image'],
+        Environment: (container['Environment'] as Record<string, string> | undefined) ?? {},
+        InstanceCount: variant['ServerlessConfig'] ? 1 : Number(variant['InitialInstanceCount']),
+        InstanceType: String(variant['InstanceType'] ?? 'serverless'),
+        Weight: Number(variant['InitialVariantWeight'] ?? 1),
+        HealthCheckTimeoutSeconds: Number(
+          variant['ContainerStartupHealthCheckTimeoutInSeconds'] ?? defaultTimeout
+        )
+      };
+    })
+  });
+
+  /** SageMaker's account-level instance quota, per instance type, over every endpoint's fleets. */
+  const checkInstanceLimit = (
+    context: RequestContext,
+    deployment: Deployment,
+    replacing?: EndpointRecord
+  ) => {
+    const inUse = new Map<string, number>();
+    for (const endpoint of store.endpoints(context.region)) {
+      if (endpoint.EndpointStatus === 'Failed' || endpoint.EndpointStatus === 'Deleting') continue;
+      for (const held of [endpoint.serving, endpoint.pending]) {
+        for (const variant of held?.Variants ?? []) {
+          inUse.set(variant.InstanceType, (inUse.get(variant.InstanceType) ?? 0) + variant.InstanceCount);
+        }
+      }
+    }
+    const requested = new Map<string, number>();
+    for (const variant of deployment.Variants) {
+      requested.set(variant.InstanceType, (requested.get(variant.InstanceType) ?? 0) + variant.InstanceCount);
+    }
+    for (const [instanceType, delta] of requested) {
+      const current = inUse.get(instanceType) ?? 0;
+      if (current + delta > instanceLimit) {
+        throw new AwsServiceError(
+          'ResourceLimitExceeded',
+          `The account-level service limit '${instanceType} for endpoint usage' is ${instanceLimit} Instances, ` +
+            `with current utilization of ${current} Instances and a request delta of ${delta} Instances. ` +
+            `Please use AWS Service Quotas to request an increase for this quota.` +
+            (replacing ? ` (An update runs the new fleet beside the serving one until it is healthy.)` : '')
+        );
+      }
+    }
+  };
+
+  const describeVariants = (context: RequestContext, endpoint: EndpointRecord) => {
+    const fleet = controllerFleet(context, endpoint);
+    return endpoint.serving?.Variants.map((variant) => ({
+      VariantName: variant.VariantName,
+      DeployedImages: [
+        {
+          SpecifiedImage: variant.Image,
+          ...(variant.ResolvedImage !== undefined && { ResolvedImage: variant.ResolvedImage }),
+          ...(variant.ResolutionTime !== undefined && { ResolutionTime: variant.ResolutionTime })
+        }
+      ],
+      CurrentWeight: variant.Weight,
+      DesiredWeight: variant.Weight,
+      CurrentInstanceCount:
+        fleet?.variants.find((running) => running.deployment.VariantName === variant.VariantName)?.containers
+          .length ?? 0,
+      DesiredInstanceCount: variant.InstanceCount
+    }));
+  };
+  const controllerFleet = (context: RequestContext, endpoint: EndpointRecord) =>
+    traffic.fleet(context.region, endpoint.EndpointName);
+
+  const operations: Record<string, Operation> = {
+    CreateModel(input, context) {
+      const name = requireName(input, 'ModelName');
+      if (store.model(context.region, name)) throw store.alreadyExists(context.region, 'model', name);
+      const containers: unknown[] = input['PrimaryContainer']
+        ? [input['PrimaryContainer']]
+        : (input['Containers'] ?? []);
+      if (containers.length === 0) {
+        throw validationError('Either PrimaryContainer or Containers must be specified.');
+      }
+      for (const container of containers as OperationInput[]) {
+        if (typeof container['Image'] !== 'string' && typeof container['ModelPackageName'] !== 'string') {
+          throw validationError('Each container needs an Image or a ModelPackageName.');
+        }
+        const environment: unknown = container['Environment'];
+        if (
+          environment !== undefined &&
+          (typeof environment !== 'object' ||
+            environment === null ||
+            Object.values(environment).some((value) => typeof value !== 'string'))
+        ) {
+          throw validationError('Environment must map names to string values.');
+        }
+      }
+      const record: ModelRecord = {
+        ...input,
+        ModelName: name,
+        ModelArn: store.arn(context.region, 'model', name),
+        CreationTime: new Date()
+      };
+      store.putModel(context.region, record);
+      return { ModelArn: record.ModelArn };
+    },
+
+    DescribeModel(input, context) {
+      return withoutTags(requireModel(context, requireName(input, 'ModelName')));
+    },
+
+    DeleteModel(input, context) {
+      const model = requireModel(context, requireName(input, 'ModelName'));
+      store.deleteModel(context.region, model.ModelName);
+      return {};
+    },
+
+    ListModels(input, context) {
+      const { page, NextToken } = listPage(
+        store.models(context.region),
+        (model) => ({ name: model.ModelName, created: model.CreationTime }),
+        parseListRequest(input, ['Name', 'CreationTime'])
+      );
+      return {
+        Models: page.map(({ ModelName, ModelArn, CreationTime }) => ({ ModelName, ModelArn, CreationTime })),
+        ...(NextToken !== undefined && { NextToken })
+      };
+    },
+
+    CreateEndpointConfig(input, context) {
+      const name = requireName(input, 'EndpointConfigName');
+      if (store.endpointConfig(context.region, name)) {
+        throw store.alreadyExists(context.region, 'endpoint-config', name);
+      }
+      const variants: unknown = input['ProductionVariants'];
+      if (!Array.isArray(variants) || variants.length === 0 || variants.length > 10) {
+        throw validationError(
+          "1 validation error detected: Value at 'productionVariants' failed to satisfy constraint: " +
+            'Member must have length between 1 and 10'
+        );
+      }
+      const seen = new Set<string>();
+      const normalized = (variants as OperationInput[]).map((variant) => {
+        const variantName = requireName(variant, 'VariantName');
+        if (seen.has(variantName.toLowerCase())) {
+          throw validationError(`The production variant name ${variantName} appears more than once.`);
+        }
+        seen.add(variantName.toLowerCase());
+        requireModel(context, requireName(variant, 'ModelName'));
+        const serverless = variant['ServerlessConfig'] !== undefined;
+        if (!serverless) {
+          if (typeof variant['InstanceType'] !== 'string') {
+            throw validationError(
+              `Production variant ${variantName} needs an InstanceType (or a ServerlessConfig).`
+            );
+          }
+          if (optionalNumber(variant, 'InitialInstanceCount', 1, 1000) === undefined) {
+            throw validationError(
+              `Production variant ${variantName} needs an InitialInstanceCount (or a ServerlessConfig).`
+            );
+          }
+        }
+        optionalNumber(variant, 'ContainerStartupHealthCheckTimeoutInSeconds', 60, 3600);
+        return {
+          ...variant,
+          InitialVariantWeight: optionalNumber(variant, 'InitialVariantWeight', 0, 1000) ?? 1
+        };
+      });
+      const record: EndpointConfigRecord = {
+        ...input,
+        EndpointConfigName: name,
+        EndpointConfigArn: store.arn(context.region, 'endpoint-config', name),
+        CreationTime: new Date(),
+        ProductionVariants: normalized
+      };
+      store.putEndpointConfig(context.region, record);
+      return { EndpointConfigArn: record.EndpointConfigArn };
+    },
+
+    DescribeEndpointConfig(input, context) {
+      return withoutTags(requireConfig(context, requireName(input, 'EndpointConfigName')));
+    },
+
+    DeleteEndpointConfig(input, context) {
+      const config = requireConfig(context, requireName(input, 'EndpointConfigName'));
+      store.deleteEndpointConfig(context.region, config.EndpointConfigName);
+      return {};
+    },
+
+    ListEndpointConfigs(input, context) {
+      const { page, NextToken } = listPage(
+        store.endpointConfigs(context.region),
+        (config) => ({ name: config.EndpointConfigName, created: config.CreationTime }),
+        parseListRequest(input, ['Name', 'CreationTime'])
+      );
+      return {
+        EndpointConfigs: page.map(({ EndpointConfigName, EndpointConfigArn, CreationTime }) => ({
+          EndpointConfigName,
+          EndpointConfigArn,
+          CreationTime
+        })),
+        ...(NextToken !== undefined && { NextToken })
+      };
+    },
+
+    CreateEndpoint(input, context) {
+      const name = requireName(input, 'EndpointName');
+      if (store.endpoint(context.region, name)) throw store.alreadyExists(context.region, 'endpoint', name);
+      const config = requireConfig(context, requireName(input, 'EndpointConfigName'));
+      const deployment = deploymentOf(context, config);
+      checkInstanceLimit(context, deployment);
+      const now = new Date();
+      const record: EndpointRecord = {
+        EndpointName: name,
+        EndpointArn: store.arn(context.region, 'endpoint', name),
+        EndpointStatus: 'Creating',
+        CreationTime: now,
+        LastModifiedTime: now,
+        pending: deployment,
+        ...(input['Tags'] !== undefined && { Tags: input['Tags'] }),
+        ...(input['DeploymentConfig'] !== undefined && { DeploymentConfig: input['DeploymentConfig'] })
+      };
+      store.putEndpoint(context.region, record);
+      controller.deploy(context.region, record);
+      return { EndpointArn: record.EndpointArn };
+    },
+
+    UpdateEndpoint(input, context) {
+      const endpoint = requireEndpoint(context, requireName(input, 'EndpointName'));
+      const config = requireConfig(context, requireName(input, 'EndpointConfigName'));
+      if (endpoint.EndpointStatus !== 'InService' || !endpoint.serving) {
+        throw validationError(
+          endpoint.EndpointStatus === 'Failed'
+            ? `Cannot update failed endpoint "${endpoint.EndpointArn}". Delete it and create it again.`
+            : `Cannot update in-progress endpoint "${endpoint.EndpointArn}".`
+        );
+      }
+      const deployment = retainVariantProperties(deploymentOf(context, config), endpoint.serving, input);
+      checkInstanceLimit(context, deployment, endpoint);
+      endpoint.pending = deployment;
+      endpoint.EndpointStatus = 'Updating';
+      endpoint.LastModifiedTime = new Date();
+      if (input['DeploymentConfig'] !== undefined) endpoint.DeploymentConfig = input['DeploymentConfig'];
+      else if (input['RetainDeploymentConfig'] !== true) delete endpoint.DeploymentConfig;
+      store.save();
+      controller.deploy(context.region, endpoint);
+      return { EndpointArn: endpoint.EndpointArn };
+    },
+
+    DescribeEndpoint(input, context) {
+      const endpoint = requireEndpoint(context, requireName(input, 'EndpointName'));
+      const variants = describeVariants(context, endpoint);
+      const pending = endpoint.EndpointStatus === 'Updating' ? endpoint.pending : undefined;
+      return {
+        EndpointName: endpoint.EndpointName,
+        EndpointArn: endpoint.EndpointArn,
+        EndpointConfigName: (endpoint.serving ?? endpoint.pending)?.EndpointConfigName,
+        EndpointStatus: endpoint.EndpointStatus,
+        CreationTime: endpoint.CreationTime,
+        LastModifiedTime: endpoint.LastModifiedTime,
+        ...(variants !== undefined && { ProductionVariants: variants }),
+        ...(endpoint.FailureReason !== undefined && { FailureReason: endpoint.FailureReason }),
+        ...(endpoint.DeploymentConfig !== undefined && { LastDeploymentConfig: endpoint.DeploymentConfig }),
+        ...(pending !== undefined && {
+          PendingDeploymentSummary: {
+            EndpointConfigName: pending.EndpointConfigName,
+            StartTime: endpoint.LastModifiedTime,
+            ProductionVariants: pending.Variants.map((variant) => ({
+              VariantName: variant.VariantName,
+              DeployedImages: [{ SpecifiedImage: variant.Image }],
+              DesiredWeight: variant.Weight,
+              DesiredInstanceCount: variant.InstanceCount,
+              VariantStatus: [{ Status: 'Creating', StartTime: endpoint.LastModifiedTime }]
+            }))
+          }
+        })
+      };
+    },
+
+    ListEndpoints(input, context) {
+      const status = input['StatusEquals'];
+      const { page, NextToken } = listPage(
+        store
+          .endpoints(context.region)
+          .filter((endpoint) => status === undefined || endpoint.EndpointStatus === status),
+        (endpoint) => ({
+          name: endpoint.EndpointName,
+          created: endpoint.CreationTime,
+          modified: endpoint.LastModifiedTime,
+          status: endpoint.EndpointStatus
+        }),
+        parseListRequest(input, ['Name', 'CreationTime', 'Status'])
+      );
+      return {
+        Endpoints: page.map((endpoint) => ({
+          EndpointName: endpoint.EndpointName,
+          EndpointArn: endpoint.EndpointArn,
+          CreationTime: endpoint.CreationTime,
+          LastModifiedTime: endpoint.LastModifiedTime,
+          EndpointStatus: endpoint.EndpointStatus
+        })),
+        ...(NextToken !== undefined && { NextToken })
+      };
+    },
+
+    DeleteEndpoint(input, context) {
+      const endpoint = requireEndpoint(context, requireName(input, 'EndpointName'));
+      controller.delete(context.region, endpoint);
+      return {};
+    }
+  };
+
+  return { operations, traffic, controller, store };
+}
+
+/**
+ * UpdateEndpoint's RetainAllVariantProperties: variants that keep their name keep their current
+ * instance count and weight, except the properties listed in ExcludeRetainedVariantProperties.
+ */
+function retainVariantProperties(
+  deployment: Deployment,
+  serving: Deployment,
+  input: OperationInput
+): Deployment {
+  if (input['RetainAllVariantProperties'] !== true) return deployment;
+  const excluded = new Set(
+    ((input['ExcludeRetainedVariantProperties'] as OperationInput[] | undefined) ?? []).map((property) =>
+      String(property['VariantPropertyType'])
+    )
+  );
+  return {
+    ...deployment,
+    Variants: deployment.Variants.map((variant) => {
+      const current = serving.Variants.find((candidate) => candidate.VariantName === variant.VariantName);
+      if (!current) return variant;
+      return {
+        ...variant,
+        ...(!excluded.has('DesiredInstanceCount') && { InstanceCount: current.InstanceCount }),
+        ...(!excluded.has('DesiredWeight') && { Weight: current.Weight })
+      };
+    })
+  };
+}
+
+/** Describe* outputs leave tags out (ListTags reads them). */
+function withoutTags<T extends OperationInput>(record: T): Omit<T, 'Tags'> {
+  return Object.fromEntries(Object.entries(record).filter(([member]) => member !== 'Tags')) as Omit<
+    T,
+    'Tags'
+  >;
+}
