@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { DockerCli, type ContainerEngine } from '../../docker/engine.js';
 import type { StackContext } from '../../stack.js';
 import type { StateStore } from '../../state.js';
@@ -54,7 +55,7 @@ export function hostingFor(stack: StackContext): LocalHosting {
       state: stack.state,
       accountId: stack.accountId,
       engine: new DockerCli(),
-      stackLabel: stack.dataDir,
+      stackLabel: resolve(stack.dataDir),
       dockerConfigDir: stack.registry.dockerConfigDir
     });
     stacks.set(stack, created);
