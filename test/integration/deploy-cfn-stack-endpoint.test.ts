@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { runBundledAction, type ActionRun } from '../helpers/action-runner.js';
+import { runProgram, startLocalStack, type LocalStackHandle } from '../helpers/local-stack.js';
+import { LABELS } from '../../src/local-stack/services/sagemaker/hosting-fleet.js';
+import { buildTinyModel, pushTinyModel, type TinyModelMode } from '../fixtures/tiny-model/images.js';
+
+/**
+ * The shipped realtime-endpoint template deployed by the bundled action on the local stack, whose
+ * SageMaker runs the model image as containers: create, no change, an update in place, a broken image
+ * rolled back while the previous version keeps answering, and teardown.
+ */
+const suffix = `${process.pid}`;
+const repository = `deploy-cfn-it-${suffix}/echo`;
+const stackName = `deploy-cfn-endpoint-${suffix}`;
+const endpointName = `deploy-cfn-endpoint-${suffix}`;
+
+let stack: LocalStackHandle;
+let dockerConfig: string;
+const images: string[] = [];
+
+function clients() {
+  const config = {
+    endpoint: stack.endpoint,
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId: stack.env['AWS_ACCESS_KEY_ID'] ?? '',
+      secretAccessKey: stack.env['AWS_SECRET_ACCESS_KEY'] ?? ''
+    }
+  };
+  return {
+    ecr: new ECRClient(config),
+    cloudformation: new CloudFormationClient(config),
+    sagemaker: new SageMakerClient(config),
+    runtime: new SageMakerRuntimeClient(config)
+  };
+}
+
+async function run(program: string, args: string[], input?: string) {
+  const result = await runProgram(program, args, input === undefined ? {} : { input });
+  if (result.code !== 0) throw new Error(`${program} ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** Builds the tiny model (its /invocations answers with `version`) and pushes it; resolves with the digest reference. */
+async function pushImage(version: string, mode: TinyModelMode = 'serve'): Promise<string> {
+  const local = `deploy-cfn-it-${suffix}/tiny-model:${version}`;
+  await buildTinyModel(local, version, mode);
+  images.push(local);
+  return pushTinyModel(local, stack.registryHost, repository, version, dockerConfig);
+}
+
+function deployStep(inputs: Record<string, string>, name = stackName): Promise<ActionRun> {
+  return runBundledAction('deploy-cfn-stack', {
+    inputs: { 'stack-name': name, ...inputs },
+    env: {
+      ...stack.env,
+      GITHUB_REPOSITORY: 'acme/echo-model',
+      GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+    }
+  });
+}
+
+function templateInputs(image: string, version: string, endpoint = endpointName): Record<string, string> {
+  return {
+    template: 'realtime-endpoint',
+    parameters: [
+      `ImageUri=${image}`,
+      `EndpointName=${endpoint}`,
+      'ExecutionRoleArn=arn:aws:iam::000000000000:role/modelship-local-execution',
+      `ModelVersion=${version}`,
+      'BakeTimeSeconds=0'
+    ].join('\n'),
+    'wait-for-endpoints': 'true'
+  };
+}
+
+/** On failure, shows the step's log in the assertion message. */
+function expectSuccess(run: ActionRun): void {
+  expect(run.exitCode === 0 ? 'exit 0' : run.log).toBe('exit 0');
+}
+
+/** The containers serving the endpoint on this test's local stack (running or not). */
+async function containersOf(endpoint: string): Promise<string[]> {
+  const ps = await runProgram('docker', [
+    'ps',
+    '--all',
+    '--quiet',
+    '--filter',
+    `label=${LABELS.stack}=${stack.dataDir}`,
+    '--filter',
+    `label=${LABELS.endpoint}=${endpoint.toLowerCase()}`
+  ]);
+  return ps.stdout.split('\n').filter(Boolean);
+}
+
+async function invokedVersion(): Promise<string> {
+  const response = await clients().runtime.send(
+    new InvokeEndpointCommand({
+      EndpointName: endpointName,
+      ContentType: 'text/csv',
+      Body: Buffer.from('1,2,3')
+    })
+  );
+  const answer = JSON.parse(Buffer.from(response.Body ?? new Uint8Array()).toString('utf8')) as {
+    version: string;
+  };
+  return answer.version;
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  dockerConfig = mkdtempSync(join(tmpdir(), 'deploy-cfn-endpoint-docker-'));
+  const { ecr } = clients();
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: repository }));
+  const token = await ecr.send(new GetAuthorizationTokenCommand({}));
+  const [user, password] = Buffer.from(token.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
+    .toString('utf8')
+    .split(':');
+  await run(
+    'docker',
+    ['--config', dockerConfig, 'login', '--username', user ?? '', '--password-stdin', stack.registryHost],
+    password
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  for (const image of images) await runProgram('docker', ['rmi', '--force', image]);
+  if (dockerConfig) rmSync(dockerConfig, { recursive: true, force: true });
+});
+
+describe('deploy-cfn-stack with the realtime-endpoint template on the local stack', () => {
+  it('creates the endpoint, reports no changes, updates in place, survives a broken image, and tears down', async () => {
+    const v1 = await pushImage('v1');
+    const v2 = await pushImage('v2');
+    const broken = await pushImage('v3', 'crash');
+
+    const created = await deployStep(templateInputs(v1, 'v1'));
+    expectSuccess(created);
+    expect(created.outputs).toMatchObject({ EndpointName: endpointName, 'stack-status': 'CREATE_COMPLETE' });
+    expect(created.log).toContain(`Endpoint ${endpointName}: InService`);
+    expect(await invokedVersion()).toBe('v1');
+    expect(await containersOf(endpointName)).toHaveLength(1);
+
+    const unchanged = await deployStep(templateInputs(v1, 'v1'));
+    expectSuccess(unchanged);
+    expect(unchanged.outputs).toMatchObject({
+      'no-changes': 'true',
+      ModelName: created.outputs['ModelName']
+    });
+
+    const updated = await deployStep(templateInputs(v2, 'v2'));
+    expectSuccess(updated);
+    expect(updated.log).toMatch(/Modify\s+Model\s+AWS::SageMaker::Model\s+True/);
+    expect(updated.log).toMatch(/Modify\s+Endpoint\s+AWS::SageMaker::Endpoint\s+False/);
+    expect(updated.outputs['EndpointArn']).toBe(created.outputs['EndpointArn']);
+    expect(updated.outputs['ModelName']).not.toBe(created.outputs['ModelName']);
+    expect(await invokedVersion()).toBe('v2');
+
+    const failed = await deployStep(templateInputs(broken, 'v3'));
+    expect(failed.exitCode).toBe(1);
+    expect(failed.log).toMatch(
+      /::error::Stack .* ended in UPDATE_ROLLBACK_COMPLETE\. First failure: Endpoint \(AWS::SageMaker::Endpoint\) UPDATE_FAILED: /
+    );
+    expect(await invokedVersion()).toBe('v2');
+    const { cloudformation, sagemaker } = clients();
+    const afterRollback = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+    expect(afterRollback.Stacks?.[0]?.Outputs).toContainEqual(
+      expect.objectContaining({ OutputKey: 'ModelName', OutputValue: updated.outputs['ModelName'] })
+    );
+
+    const deleted = await deployStep({ delete: 'true' });
+    expectSuccess(deleted);
+    expect(await containersOf(endpointName)).toEqual([]);
+    await expect(sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }))).rejects.toThrow(
+      /Could not find endpoint/
+    );
+  }, 600_000);
+
+  it('waits for a stack busy with another run, then deploys (here: no changes)', async () => {
+    const image = await pushImage('busy');
+    const busyStack = `${stackName}-busy`;
+    const inputs = templateInputs(image, 'busy', `${endpointName}-busy`);
+    const { cloudformation } = clients();
+
+    const first = deployStep(inputs, busyStack);
+    for (;;) {
+      const status = await cloudformation.send(new DescribeStacksCommand({ StackName: busyStack })).then(
+        (response) => response.Stacks?.[0]?.StackStatus,
+        () => undefined
+      );
+      if (status === 'CREATE_IN_PROGRESS') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const second = await deployStep(inputs, busyStack);
+
+    expectSuccess(await first);
+    expectSuccess(second);
+    expect(second.log).toContain(
+      `Stack ${busyStack} is CREATE_IN_PROGRESS: another operation is running; waiting for it to finish.`
+    );
+    expect(second.log).toMatch(new RegExp(`${busyStack}  AWS::CloudFormation::Stack  CREATE_COMPLETE`));
+    expect(second.outputs).toMatchObject({ 'no-changes': 'true', 'stack-status': 'CREATE_COMPLETE' });
+    expect(await deployStep({ delete: 'true' }, busyStack)).toMatchObject({ exitCode: 0 });
+  }, 600_000);
+});
