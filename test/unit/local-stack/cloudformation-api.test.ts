@@ -458,6 +458,43 @@ describe('change sets', () => {
       ['value', 'EXECUTE_COMPLETE']
     ]);
   });
+
+  it('makes a change set OBSOLETE when the stack is updated without it', async () => {
+    await create('obsolete', PARAMETER_TEMPLATE);
+    await waitForStack(client, 'obsolete');
+    await client.send(
+      new CreateChangeSetCommand({
+        StackName: 'obsolete',
+        ChangeSetName: 'pending',
+        UsePreviousTemplate: true,
+        Parameters: [{ ParameterKey: 'Value', ParameterValue: 'two' }]
+      })
+    );
+    await waitUntilChangeSetCreateComplete(
+      { client, maxWaitTime: 10, minDelay: 1 },
+      { StackName: 'obsolete', ChangeSetName: 'pending' }
+    );
+    await client.send(
+      new UpdateStackCommand({
+        StackName: 'obsolete',
+        UsePreviousTemplate: true,
+        Parameters: [{ ParameterKey: 'Value', ParameterValue: 'three' }]
+      })
+    );
+    await waitForStack(client, 'obsolete');
+    const changeSet = await client.send(
+      new DescribeChangeSetCommand({ StackName: 'obsolete', ChangeSetName: 'pending' })
+    );
+    expect(changeSet).toMatchObject({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'OBSOLETE' });
+    expect(
+      await failure(
+        client.send(new ExecuteChangeSetCommand({ StackName: 'obsolete', ChangeSetName: 'pending' }))
+      )
+    ).toEqual({
+      name: 'InvalidChangeSetStatusException',
+      message: `ChangeSet [${changeSet.ChangeSetId}] cannot be executed in its current execution status of [OBSOLETE]`
+    });
+  });
 });
 
 describe('DeleteStack, termination protection and ValidateTemplate', () => {

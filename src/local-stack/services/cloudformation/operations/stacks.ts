@@ -64,6 +64,10 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
       providers: runtime.providers
     });
     if (empty) throw validationError('No updates are to be performed.');
+    // Change sets computed against the stack as it was no longer describe what they would do.
+    for (const changeSet of store.changeSetsOf(stack.stackId)) {
+      if (changeSet.executionStatus === 'AVAILABLE') changeSet.executionStatus = 'OBSOLETE';
+    }
     beginOperation(runtime, stack, 'UPDATE_IN_PROGRESS', input);
     void deployments.update(
       stack,
