@@ -112,6 +112,12 @@ describe('CreateStack', () => {
     expect(StackResourceSummaries).toHaveLength(2);
     const { TemplateBody } = await client.send(new GetTemplateCommand({ StackName: 'records' }));
     expect(TemplateBody).toBe(PARAMETER_TEMPLATE);
+    const byPhysicalId = await client.send(
+      new DescribeStackResourcesCommand({ PhysicalResourceId: outputs['SettingName'] })
+    );
+    expect(
+      byPhysicalId.StackResources?.map((resource) => [resource.StackName, resource.LogicalResourceId])
+    ).toEqual([['records', 'Setting']]);
   });
 
   it('refuses a stack name that exists, an invalid name, and templates or parameters that do not validate', async () => {
@@ -362,6 +368,8 @@ describe('change sets', () => {
       ['Add', 'Handle'],
       ['Add', 'Setting']
     ]);
+    const { TemplateBody } = await client.send(new GetTemplateCommand({ ChangeSetName: Id! }));
+    expect(TemplateBody).toBe(PARAMETER_TEMPLATE);
     await client.send(new ExecuteChangeSetCommand({ ChangeSetName: Id! }));
     expect((await waitForStack(client, 'cs')).StackStatus).toBe('CREATE_COMPLETE');
     const executed = await client.send(new DescribeChangeSetCommand({ ChangeSetName: Id! }));

@@ -153,6 +153,28 @@ Resources:
     );
   });
 
+  it('fails a property that is not of its schema type, naming where it is', async () => {
+    await client.send(
+      new CreateStackCommand({
+        StackName: 'bad-count',
+        TemplateBody: `
+Resources:
+  Model: { Type: AWS::SageMaker::Model, Properties: { ExecutionRoleArn: r, PrimaryContainer: { Image: img } } }
+  Config:
+    Type: AWS::SageMaker::EndpointConfig
+    Properties:
+      ProductionVariants: [{ VariantName: v, ModelName: !GetAtt Model.ModelName, InitialInstanceCount: two, InstanceType: t }]
+`
+      })
+    );
+    await waitForStack(client, 'bad-count');
+    expect(await eventLines(client, 'bad-count', true)).toContain(
+      'Config CREATE_FAILED Properties validation failed for resource Config with message: ' +
+        '#/ProductionVariants/0/InitialInstanceCount: expected type: Integer, found: "two"'
+    );
+    expect(harness.sagemaker.calls.map((call) => call.operation)).not.toContain('CreateEndpointConfig');
+  });
+
   it('previews a new image as replacements of model and config and an in-place endpoint update, then applies it', async () => {
     await deployed('rollout', 'repo/model:v1');
     const before = await outputsOf('rollout');

@@ -13,25 +13,25 @@ export function coerceProperties(
   kinds: Record<string, PropertyKind>,
   logicalId: string
 ): Record<string, unknown> {
-  return coerce(properties, '', kinds, logicalId) as Record<string, unknown>;
+  const coerce = (value: unknown, path: string, location: string): unknown => {
+    const kind = kinds[path];
+    if (kind !== undefined) return convert(value, kind, location, logicalId);
+    if (Array.isArray(value)) {
+      return value.map((item, index) => coerce(item, join(path, '*'), `${location}/${index}`));
+    }
+    if (!isRecord(value)) return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, member]) => [
+        key,
+        coerce(member, join(path, key), `${location}/${key}`)
+      ])
+    );
+  };
+  return coerce(properties, '', '#') as Record<string, unknown>;
 }
 
-function coerce(
-  value: unknown,
-  path: string,
-  kinds: Record<string, PropertyKind>,
-  logicalId: string
-): unknown {
-  const kind = kinds[path];
-  if (kind !== undefined) return convert(value, kind, path, logicalId);
-  if (Array.isArray(value)) return value.map((item) => coerce(item, join(path, '*'), kinds, logicalId));
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, member]) => [key, coerce(member, join(path, key), kinds, logicalId)])
-  );
-}
-
-function convert(value: unknown, kind: PropertyKind, path: string, logicalId: string): unknown {
+/** `location` is the JSON pointer CloudFormation's validation messages use: `#/ProductionVariants/0/...`. */
+function convert(value: unknown, kind: PropertyKind, location: string, logicalId: string): unknown {
   if (kind === 'boolean') {
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
@@ -45,9 +45,11 @@ function convert(value: unknown, kind: PropertyKind, path: string, logicalId: st
     if (kind === 'integer' ? Number.isInteger(number) : Number.isFinite(number)) return number;
   }
   throw new ResourceFailure(
-    `Properties validation failed for resource ${logicalId} with message: #/${path.replace(/\./g, '/')}: expected type: ${kind === 'boolean' ? 'Boolean' : kind === 'integer' ? 'Integer' : 'Number'}, found: ${JSON.stringify(value)}`
+    `Properties validation failed for resource ${logicalId} with message: ${location}: expected type: ${TYPE_NAMES[kind]}, found: ${JSON.stringify(value)}`
   );
 }
+
+const TYPE_NAMES: Record<PropertyKind, string> = { integer: 'Integer', number: 'Number', boolean: 'Boolean' };
 
 const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 
