@@ -1,0 +1,95 @@
+import * as core from '@actions/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActionError } from '../../lib/errors.js';
+import { runCommand } from '../../lib/exec.js';
+import { readGitHubContext } from '../../lib/github-context.js';
+import { readActionInput } from '../../lib/inputs.js';
+import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
+import { buildCommand, type BuildPlan } from '../../build-image/command.js';
+import { hasBuildx, inspectImage, requireDockerEngine } from '../../build-image/docker.js';
+import { failingStep, failureReason } from '../../build-image/failure.js';
+import { mergeLabels, ociLabels } from '../../build-image/labels.js';
+import { defaultTags } from '../../build-image/tags.js';
+import { Output, parseInputs } from './inputs.js';
+
+export async function run(): Promise<void> {
+  const github = readGitHubContext();
+  const inputs = parseInputs(readActionInput, github.workspace);
+  await requireDockerEngine();
+  const builder = (await hasBuildx()) ? 'buildx' : 'classic';
+
+  const tags = inputs.tags.length > 0 ? inputs.tags : defaultTags(github);
+  const references = tags.map((tag) => `${inputs.image}:${tag}`);
+  const labels = mergeLabels(ociLabels(github, inputs.image, tags[0] as string, new Date()), inputs.labels);
+  const workDir = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), 'build-image-'));
+  const plan: BuildPlan = {
+    context: inputs.context,
+    dockerfile: inputs.dockerfile,
+    references,
+    buildArgs: inputs.buildArgs,
+    labels,
+    ...(inputs.target !== undefined && { target: inputs.target }),
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    platforms: inputs.platforms,
+    pull: inputs.pull,
+    noCache: inputs.noCache,
+    provenance: inputs.provenance,
+    imageIdFile: join(workDir, 'image-id')
+  };
+  const command = buildCommand(plan, builder);
+  for (const warning of command.warnings) core.warning(warning);
+
+  try {
+    const started = Date.now();
+    const result = await core.group(
+      `docker ${builder === 'buildx' ? 'buildx build' : 'build'} ${references[0]}`,
+      () => runCommand('docker', command.args, { env: command.env })
+    );
+    const buildSeconds = (Date.now() - started) / 1000;
+    if (result.exitCode !== 0) {
+      const output = `${result.stdout}\n${result.stderr}`;
+      const step = failingStep(output);
+      const reason = failureReason(output);
+      throw new ActionError(
+        `The image build failed${step ? ` at ${step}` : ''}${reason ? `: ${reason}` : ''}.`,
+        'The full builder output is in the log group above.'
+      );
+    }
+
+    const imageId = readFileSync(plan.imageIdFile, 'utf8').trim();
+    const facts = await inspectImage(imageId);
+    const metadata = {
+      image: references[0],
+      tags: references,
+      labels: Object.fromEntries(labels),
+      imageId,
+      size: facts.size,
+      buildSeconds: Number(buildSeconds.toFixed(2)),
+      builder
+    };
+    setOutputs({
+      [Output.ImageId]: imageId,
+      [Output.Tags]: references,
+      [Output.Image]: references[0] as string,
+      [Output.Metadata]: JSON.stringify(metadata)
+    });
+    core.info(
+      `Built ${references.join(', ')} (${imageId}, ${formatBytes(facts.size)}) in ${buildSeconds.toFixed(1)} s.`
+    );
+    await writeSummaryTable(
+      'build-image',
+      ['Image', 'Tags', 'Size', 'Build time'],
+      [[inputs.image, tags.join(', '), formatBytes(facts.size), `${buildSeconds.toFixed(1)} s`]]
+    );
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,184 @@
+import { jest } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PROJECT_ROOT, runBundledAction } from '../helpers/action-runner.js';
+
+jest.setTimeout(600_000);
+
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const suffix = randomBytes(4).toString('hex');
+const image = `modelship-test/build-image-${suffix}`;
+const sha = randomBytes(20).toString('hex');
+
+function pullRequestEvent(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
+  writeFileSync(
+    path,
+    JSON.stringify({ pull_request: { number: 5 }, repository: { default_branch: 'main' } })
+  );
+  return path;
+}
+
+const githubEnv = {
+  GITHUB_WORKSPACE: PROJECT_ROOT,
+  GITHUB_REPOSITORY: 'acme/diabetes-model',
+  GITHUB_SHA: sha,
+  GITHUB_REF: 'refs/pull/5/merge',
+  GITHUB_HEAD_REF: 'feature/csv',
+  GITHUB_EVENT_NAME: 'pull_request',
+  GITHUB_EVENT_PATH: pullRequestEvent()
+};
+
+afterAll(() => {
+  const ids = docker('image', 'ls', '--quiet', image).split('\n').filter(Boolean);
+  if (ids.length > 0)
+    execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { stdio: 'ignore' });
+});
+
+describe('build-image builds the starter model', () => {
+  let outputs: Record<string, string>;
+  let summary: string;
+  let log: string;
+
+  beforeAll(async () => {
+    const run = await runBundledAction('build-image', {
+      inputs: {
+        context: 'action-templates/model-repo',
+        image,
+        'build-args': 'UNUSED_ARG=1',
+        labels: 'com.example.team=ml-platform'
+      },
+      env: githubEnv
+    });
+    ({ outputs, summary, log } = run);
+    expect({ exitCode: run.exitCode, log: run.exitCode === 0 ? '' : log }).toEqual({ exitCode: 0, log: '' });
+  });
+
+  it('tags from the pull request context and reports every output', () => {
+    expect(outputs['tags']!.split('\n')).toEqual([`${image}:${sha.slice(0, 7)}`, `${image}:pr-5`]);
+    expect(outputs['image']).toBe(`${image}:${sha.slice(0, 7)}`);
+    expect(outputs['image-id']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const metadata = JSON.parse(outputs['metadata']!) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      imageId: outputs['image-id'],
+      image: outputs['image'],
+      builder: 'classic'
+    });
+    expect(metadata['size']).toBeGreaterThan(1_000_000);
+    expect(summary).toContain('<table>');
+    expect(summary).toContain(`pr-5`);
+    expect(log).toContain('::group::');
+  });
+
+  it('labels the image with OCI labels and the user labels', () => {
+    const labels = JSON.parse(
+      docker('image', 'inspect', '--format', '{{json .Config.Labels}}', outputs['image']!)
+    ) as Record<string, string>;
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.revision': sha,
+      'org.opencontainers.image.source': 'https://github.com/acme/diabetes-model',
+      'org.opencontainers.image.version': sha.slice(0, 7),
+      'com.example.team': 'ml-platform'
+    });
+    expect(docker('image', 'inspect', '--format', '{{.Id}}', outputs['image']!)).toBe(outputs['image-id']);
+  });
+
+  it('serves predictions when started the SageMaker way', async () => {
+    const container = docker('run', '--detach', '--publish', '127.0.0.1::8080', outputs['image']!, 'serve');
+    try {
+      const port = docker('port', container, '8080/tcp').split(':').pop();
+      const base = `http://127.0.0.1:${port}`;
+      await waitForPing(`${base}/ping`);
+      const row = [0.038, 0.051, 0.062, 0.022, -0.044, -0.035, -0.043, -0.003, 0.02, -0.018];
+      const json = await fetch(`${base}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ instances: [row] })
+      });
+      expect(json.status).toBe(200);
+      const { predictions } = (await json.json()) as { predictions: number[] };
+      expect(predictions[0]).toBeCloseTo(230.93, 1);
+
+      const csv = await fetch(`${base}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', accept: 'text/csv' },
+        body: `${row.join(',')}\n`
+      });
+      expect(Number((await csv.text()).trim())).toBeCloseTo(predictions[0]!, 5);
+
+      const bad = await fetch(`${base}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"instances": [[1, 2]]}'
+      });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toContain('expected 10 numbers');
+    } finally {
+      execFileSync('docker', ['rm', '--force', container], { stdio: 'ignore' });
+    }
+  });
+});
+
+async function waitForPing(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    try {
+      // docker-proxy accepts connections before the server listens, so each try needs its own deadline.
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} never answered 200`);
+}
+
+describe('build-image failures', () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'build-image-ws-'));
+  writeFileSync(join(workspace, 'Dockerfile'), 'FROM debian:bookworm-slim\nRUN echo preparing\nRUN exit 3\n');
+
+  it('names the failing Dockerfile step', async () => {
+    const run = await runBundledAction('build-image', {
+      inputs: { image: `modelship-test/broken-${suffix}` },
+      env: { GITHUB_WORKSPACE: workspace }
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(
+      /::error::The image build failed at Step 3\/\d+: RUN exit 3: The command .* returned a non-zero code: 3/
+    );
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    [
+      'malformed build-args',
+      { image: 'm', 'build-args': 'NO_EQUALS' },
+      "Input 'build-args': line 1 ('NO_EQUALS') is not a KEY=VALUE pair"
+    ],
+    [
+      'context outside the workspace',
+      { image: 'm', context: '..' },
+      "Input 'context': '..' is outside the workspace"
+    ],
+    [
+      'missing Dockerfile',
+      { image: 'm', dockerfile: 'nope/Dockerfile' },
+      "Input 'dockerfile': no Dockerfile at 'nope/Dockerfile'"
+    ],
+    ['invalid tag', { image: 'm', tags: 'bad tag' }, "Input 'tags': 'bad tag' is not a valid tag"]
+  ])('fails clearly on %s', async (_name, inputs, message) => {
+    const run = await runBundledAction('build-image', { inputs, env: { GITHUB_WORKSPACE: workspace } });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain(`::error::${message}`);
+  });
+
+  it('says so when no Docker engine answers', async () => {
+    const run = await runBundledAction('build-image', {
+      inputs: { image: 'm' },
+      env: { GITHUB_WORKSPACE: workspace, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain('::error::The Docker engine is not reachable');
+  });
+});
