@@ -357,4 +357,64 @@ Resources:
     });
     expect(harness.sagemaker.configs.size).toBe(1);
   });
+
+  it('keeps what DeletionPolicy and UpdateReplacePolicy Retain protect, and refuses Snapshot', async () => {
+    const retaining = ENDPOINT_TEMPLATE.replace(
+      '    Type: AWS::SageMaker::Model\n',
+      '    Type: AWS::SageMaker::Model\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n'
+    );
+    const update = (image: string) =>
+      client.send(
+        new UpdateStackCommand({
+          StackName: 'retained',
+          TemplateBody: retaining,
+          Parameters: [
+            { ParameterKey: 'Image', ParameterValue: image },
+            { ParameterKey: 'EndpointName', UsePreviousValue: true }
+          ]
+        })
+      );
+    const { StackId } = await client.send(
+      new CreateStackCommand({
+        StackName: 'retained',
+        TemplateBody: retaining,
+        Parameters: parameters({ Image: 'repo/model:v1', EndpointName: 'retained-endpoint' })
+      })
+    );
+    expect((await waitForStack(client, 'retained')).StackStatus).toBe('CREATE_COMPLETE');
+    const { models } = harness.sagemaker;
+    const first = [...models.keys()];
+
+    await update('repo/model:v2');
+    expect((await waitForStack(client, 'retained')).StackStatus).toBe('UPDATE_COMPLETE');
+    expect(await eventLines(client, 'retained')).toContain('Model DELETE_SKIPPED');
+    expect(models.size).toBe(2);
+
+    await client.send(new DeleteStackCommand({ StackName: 'retained' }));
+    expect((await waitForStack(client, StackId!)).StackStatus).toBe('DELETE_COMPLETE');
+    expect([...models.keys()]).toEqual(expect.arrayContaining(first));
+    expect(models.size).toBe(2);
+    expect(harness.sagemaker.endpoints.size + harness.sagemaker.configs.size).toBe(0);
+
+    await expect(
+      client.send(
+        new CreateStackCommand({
+          StackName: 'snapshot',
+          TemplateBody: retaining.replace('DeletionPolicy: Retain', 'DeletionPolicy: Snapshot'),
+          Parameters: parameters({ Image: 'x', EndpointName: 'snapshot' })
+        })
+      )
+    ).rejects.toThrow(
+      'Template error: resource Model (AWS::SageMaker::Model) does not support the Snapshot policy'
+    );
+    await expect(
+      client.send(
+        new CreateStackCommand({
+          StackName: 'typo',
+          TemplateBody: retaining.replace('DeletionPolicy: Retain', 'DeletionPolicy: Keep'),
+          Parameters: parameters({ Image: 'x', EndpointName: 'typo' })
+        })
+      )
+    ).rejects.toThrow('Template format error: [/Resources/Model/DeletionPolicy] "Keep" is not one of');
+  });
 });

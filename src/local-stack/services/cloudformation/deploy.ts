@@ -10,6 +10,7 @@ import type { EvaluationScope } from './template/intrinsics.js';
 import { loadTemplate, type LoadedTemplate } from './template/load.js';
 import { evaluateOutputs } from './template/outputs.js';
 import { activeResourceIds, createScope } from './template/scope.js';
+import type { ResourceDeclaration } from './template/types.js';
 
 export type OnFailure = 'ROLLBACK' | 'DO_NOTHING' | 'DELETE';
 
@@ -131,7 +132,12 @@ export class Deployments {
       }
       const deleting = onFailure === 'DELETE';
       this.setStatus(stack, deleting ? 'DELETE_IN_PROGRESS' : 'ROLLBACK_IN_PROGRESS', rollbackReason(reason));
-      const failedDeletes = await this.deleteResources(stack, created.reverse(), caller);
+      const failedDeletes = await this.deleteResources(
+        stack,
+        created.reverse(),
+        caller,
+        (record) => record.deletionPolicy === 'Retain'
+      );
       if (failedDeletes.length > 0) {
         this.setStatus(
           stack,
@@ -184,9 +190,16 @@ export class Deployments {
       const removed = [...previousOrder]
         .reverse()
         .filter((id) => previous.resources[id] !== undefined && !active.has(id));
-      await this.deleteRecords(stack, replaced, caller);
-      await this.deleteResources(stack, removed, caller);
+      await this.deleteRecords(
+        stack,
+        replaced,
+        caller,
+        (record) => loaded.template.Resources[record.logicalId]?.UpdateReplacePolicy === 'Retain'
+      );
+      await this.deleteResources(stack, removed, caller, retainedOnDelete);
       for (const id of removed) delete stack.resources[id];
+      for (const id of active)
+        stack.resources[id] = withPolicies(stack.resources[id]!, loaded.template.Resources[id]!);
       this.setStatus(stack, 'UPDATE_COMPLETE');
     } catch (error) {
       this.updateCancellations.delete(stack.stackId);
@@ -243,7 +256,7 @@ export class Deployments {
     applyConfiguration(stack, previous.configuration);
     stack.outputs = previous.outputs;
     this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-    const failed = await this.deleteRecords(stack, cleanup, caller);
+    const failed = await this.deleteRecords(stack, cleanup, caller, () => false);
     for (const entry of journal) {
       if (entry.action === 'create') delete stack.resources[entry.logicalId];
     }
@@ -257,7 +270,7 @@ export class Deployments {
   private async runDelete(stack: StackRecord, caller: CallerContext): Promise<void> {
     const order = safeOrder(stack);
     const ids = Object.keys(stack.resources).sort((a, b) => order.indexOf(b) - order.indexOf(a));
-    const failed = await this.deleteResources(stack, ids, caller);
+    const failed = await this.deleteResources(stack, ids, caller, retainedOnDelete);
     if (failed.length > 0) {
       this.setStatus(stack, 'DELETE_FAILED', deleteFailureReason(failed));
       return;
@@ -278,14 +291,17 @@ export class Deployments {
     verb: 'create' | 'update'
   ): Promise<void> {
     const declaration = loaded.template.Resources[logicalId]!;
-    const record: ResourceRecord = {
-      logicalId,
-      type: declaration.Type,
-      status: 'CREATE_IN_PROGRESS',
-      timestamp: new Date(),
-      properties: {},
-      attributes: {}
-    };
+    const record = withPolicies(
+      {
+        logicalId,
+        type: declaration.Type,
+        status: 'CREATE_IN_PROGRESS',
+        timestamp: new Date(),
+        properties: {},
+        attributes: {}
+      },
+      declaration
+    );
     stack.resources[logicalId] = record;
     try {
       if (signal.aborted) throw new ResourceFailure(String(signal.reason));
@@ -392,33 +408,41 @@ export class Deployments {
   }
 
   /** Deletes the stack's resources by logical id, in the order given; returns those that failed. */
+  /** Deletes the stack's resources by logical id, in the order given; returns those that failed. */
   private async deleteResources(
     stack: StackRecord,
     logicalIds: string[],
-    caller: CallerContext
+    caller: CallerContext,
+    retained: (record: ResourceRecord) => boolean
   ): Promise<string[]> {
     const records = logicalIds.map((id) => stack.resources[id]).filter((record) => record !== undefined);
-    return this.deleteRecords(stack, records, caller, true);
+    return this.deleteRecords(stack, records, caller, retained, true);
   }
 
   /**
-   * Deletes physical resources. `tracked` records are the stack's own (their status changes); the others
-   * are leftovers of a replacement, reported in events only.
+   * Deletes physical resources, except the `retained` ones (DeletionPolicy or UpdateReplacePolicy Retain),
+   * which are left as they are (DELETE_SKIPPED). `tracked` records are the stack's own (their status
+   * changes); the others are leftovers of a replacement, reported in events only.
    */
   private async deleteRecords(
     stack: StackRecord,
     records: ResourceRecord[],
     caller: CallerContext,
+    retained: (record: ResourceRecord) => boolean,
     tracked = false
   ): Promise<string[]> {
     const failed: string[] = [];
     const signal = new AbortController().signal;
     for (const record of records) {
-      if (record.status === 'DELETE_COMPLETE') continue;
+      if (record.status === 'DELETE_COMPLETE' || record.status === 'DELETE_SKIPPED') continue;
       const mark = (status: string, reason?: string) =>
         tracked
           ? this.markResource(stack, { ...record, status }, reason)
           : this.resourceEvent(stack, record, status, reason);
+      if (record.physicalId !== undefined && retained(record)) {
+        mark('DELETE_SKIPPED');
+        continue;
+      }
       mark('DELETE_IN_PROGRESS');
       if (record.physicalId === undefined) {
         mark('DELETE_COMPLETE');
@@ -531,6 +555,24 @@ export function configurationOf(stack: StackConfiguration): StackConfiguration {
 export function applyConfiguration(stack: StackRecord, configuration: StackConfiguration): void {
   delete stack.roleARN;
   Object.assign(stack, configurationOf(configuration));
+}
+
+/** DeletionPolicy Retain keeps a resource when the stack is deleted or the resource leaves the template. */
+const retainedOnDelete = (record: ResourceRecord) =>
+  record.deletionPolicy === 'Retain' || record.deletionPolicy === 'RetainExceptOnCreate';
+
+/** The record with the policies the template now declares for it. */
+function withPolicies(record: ResourceRecord, declaration: ResourceDeclaration): ResourceRecord {
+  const updated = { ...record };
+  delete updated.deletionPolicy;
+  delete updated.updateReplacePolicy;
+  return {
+    ...updated,
+    ...(declaration.DeletionPolicy !== undefined && { deletionPolicy: declaration.DeletionPolicy }),
+    ...(declaration.UpdateReplacePolicy !== undefined && {
+      updateReplacePolicy: declaration.UpdateReplacePolicy
+    })
+  };
 }
 
 /** Creation order of the stack's current template; a stack whose template no longer loads deletes in any order. */

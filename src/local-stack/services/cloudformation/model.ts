@@ -15,6 +15,9 @@ export interface ResourceRecord {
   /** The evaluated properties the resource was last created or updated with. */
   properties: Record<string, unknown>;
   attributes: Record<string, unknown>;
+  /** The template's DeletionPolicy and UpdateReplacePolicy for it (Delete when absent). */
+  deletionPolicy?: string;
+  updateReplacePolicy?: string;
 }
 
 /** Stored in its wire shape (botocore's StackEvent), newest first. */

@@ -47,6 +47,7 @@ export function prepareTarget(
   if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
   const loaded = loadTemplate(body);
   checkAttributeReferences(loaded, runtime.providers);
+  refuseSnapshots(loaded);
   const parameters = resolveParameters(
     loaded.template.Parameters,
     parametersInput(input),
@@ -79,6 +80,17 @@ function checkAttributeReferences(loaded: LoadedTemplate, providers: Record<stri
     if (unknown !== undefined) {
       throw validationError(
         `Template error: resource ${logicalId} does not support attribute type ${unknown} in Fn::GetAtt`
+      );
+    }
+  }
+}
+
+/** No resource type the local stack provisions can be snapshotted (nor can SageMaker's on AWS). */
+function refuseSnapshots(loaded: LoadedTemplate): void {
+  for (const [logicalId, resource] of Object.entries(loaded.template.Resources)) {
+    if (resource.DeletionPolicy === 'Snapshot' || resource.UpdateReplacePolicy === 'Snapshot') {
+      throw validationError(
+        `Template error: resource ${logicalId} (${resource.Type}) does not support the Snapshot policy; use Delete or Retain.`
       );
     }
   }

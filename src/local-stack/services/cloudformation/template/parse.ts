@@ -36,6 +36,11 @@ const SECTIONS = new Set([
   'Outputs'
 ]);
 
+const POLICIES: Record<string, string[]> = {
+  DeletionPolicy: ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'],
+  UpdateReplacePolicy: ['Delete', 'Retain', 'Snapshot']
+};
+
 /** Parses a JSON or YAML template body into the template's sections, with CloudFormation's errors. */
 export function parseTemplate(body: string): Template {
   const raw = body.trimStart().startsWith('{') ? parseJson(body) : parseYaml(body);
@@ -115,6 +120,14 @@ function toTemplate(raw: unknown): Template {
       throw templateFormatError(
         `[/Resources/${logicalId}] Every Resources object must contain a Type member.`
       );
+    }
+    for (const [attribute, allowed] of Object.entries(POLICIES)) {
+      const policy = resource[attribute];
+      if (policy !== undefined && !allowed.includes(policy as string)) {
+        throw templateFormatError(
+          `[/Resources/${logicalId}/${attribute}] ${JSON.stringify(policy)} is not one of [${allowed.join(', ')}]`
+        );
+      }
     }
     if (resource['Properties'] !== undefined && !isRecord(resource['Properties'])) {
       throw templateFormatError(`[/Resources/${logicalId}/Properties] Properties must be an object.`);
