@@ -18,7 +18,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { launchLocalStack, type RunningLocalStack } from '../../src/local-stack/stack.js';
 import { LABELS } from '../../src/local-stack/services/sagemaker/hosting-fleet.js';
 import { runProgram } from '../helpers/local-stack.js';
-import { buildTinyModel, pushTinyModel } from '../fixtures/tiny-model/images.js';
+import { buildTinyModel, pushToLocalRegistry } from '../fixtures/tiny-model/images.js';
 
 const PREFIX = 'ls-hosting';
 const REPOSITORY = `${PREFIX}/tiny`;
@@ -124,7 +124,7 @@ describe('local SageMaker hosting with real containers', () => {
     await buildTinyModel(localImages[1]!, 'v2');
     await buildTinyModel(localImages[2]!, 'v3', 'crash');
     for (const [index, version] of ['v1', 'v2', 'crash'].entries()) {
-      images[version] = await pushTinyModel(
+      images[version] = await pushToLocalRegistry(
         localImages[index]!,
         stack.registryHost,
         REPOSITORY,
