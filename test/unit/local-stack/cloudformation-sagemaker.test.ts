@@ -2,6 +2,7 @@ import {
   CancelUpdateStackCommand,
   CreateChangeSetCommand,
   CreateStackCommand,
+  DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStacksCommand,
@@ -384,6 +385,29 @@ Resources:
     expect((await waitForStack(client, 'retained')).StackStatus).toBe('CREATE_COMPLETE');
     const { models } = harness.sagemaker;
     const first = [...models.keys()];
+
+    await client.send(
+      new CreateChangeSetCommand({
+        StackName: 'retained',
+        ChangeSetName: 'preview',
+        TemplateBody: retaining,
+        Parameters: [
+          { ParameterKey: 'Image', ParameterValue: 'repo/model:v2' },
+          { ParameterKey: 'EndpointName', UsePreviousValue: true }
+        ]
+      })
+    );
+    let preview;
+    do
+      preview = await client.send(
+        new DescribeChangeSetCommand({ StackName: 'retained', ChangeSetName: 'preview' })
+      );
+    while (preview.Status !== 'CREATE_COMPLETE' && preview.Status !== 'FAILED');
+    expect(preview.Changes?.[0]?.ResourceChange).toMatchObject({
+      LogicalResourceId: 'Model',
+      PolicyAction: 'ReplaceAndRetain'
+    });
+    await client.send(new DeleteChangeSetCommand({ StackName: 'retained', ChangeSetName: 'preview' }));
 
     await update('repo/model:v2');
     expect((await waitForStack(client, 'retained')).StackStatus).toBe('UPDATE_COMPLETE');

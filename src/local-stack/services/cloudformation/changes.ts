@@ -136,13 +136,17 @@ export function computeChanges(input: ChangeSetInput): ComputedChanges {
     change.ResourceChange.Replacement = replacement;
     change.ResourceChange.Scope = ['Properties'];
     change.ResourceChange.Details = details;
-    if (replacement === 'True') change.ResourceChange.PolicyAction = 'ReplaceAndDelete';
+    if (replacement === 'True') {
+      change.ResourceChange.PolicyAction =
+        declaration.UpdateReplacePolicy === 'Retain' ? 'ReplaceAndRetain' : 'ReplaceAndDelete';
+    }
     changes.push(change);
   }
   for (const [logicalId, record] of Object.entries(records)) {
     if (active.has(logicalId)) continue;
     const change = resourceChange('Remove', logicalId, record.type, record.physicalId);
-    change.ResourceChange.PolicyAction = 'Delete';
+    const retained = record.deletionPolicy === 'Retain' || record.deletionPolicy === 'RetainExceptOnCreate';
+    change.ResourceChange.PolicyAction = retained ? 'Retain' : 'Delete';
     changes.push(change);
   }
 
