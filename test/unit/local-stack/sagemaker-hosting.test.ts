@@ -262,6 +262,7 @@ describe('local SageMaker hosting (fake container engine)', () => {
         /^The image '127.0.0.1:5999\/missing:v1' of production variant AllTraffic could not be pulled: .*not found/
       )
     });
+    expect((await describe('crash')).EndpointConfigName).toBe('crash');
     expect((await describe('crash')).FailureReason).toBe(
       'The primary container for production variant AllTraffic exited before passing the ping health check. ' +
         'Last log lines:\nloading\nRuntimeError: corrupt model'

@@ -35,7 +35,7 @@ export function createSageMakerRuntimeService(
         pattern: /^\/endpoints\/([^/]+)\/invocations$/,
         handle: async (request, match, context) => {
           try {
-            return await invokeEndpoint(hosting, decodeURIComponent(match[1]!), request, context);
+            return await invokeEndpoint(hosting, match[1]!, request, context);
           } catch (error) {
             return jsonErrorResponse(error, 'application/json', context.requestId);
           }

@@ -127,6 +127,7 @@ export class EndpointController {
       await stopFleet(previous, this.fleetOptions.engine);
     }
     if (this.stopping || !this.isCurrent(region, record, deployment)) return;
+    record.EndpointConfigName = deployment.EndpointConfigName;
     record.serving = {
       EndpointConfigName: deployment.EndpointConfigName,
       Variants: fleet.variants.map((variant) => variant.deployment)

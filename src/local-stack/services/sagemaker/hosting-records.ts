@@ -51,6 +51,8 @@ export type EndpointStatus =
 export interface EndpointRecord {
   EndpointName: string;
   EndpointArn: string;
+  /** The config the endpoint serves, or was created with while it is Creating or Failed. */
+  EndpointConfigName: string;
   EndpointStatus: EndpointStatus;
   FailureReason?: string;
   CreationTime: Date;

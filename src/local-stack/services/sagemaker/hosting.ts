@@ -330,6 +330,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
       const record: EndpointRecord = {
         EndpointName: name,
         EndpointArn: store.arn(context.region, 'endpoint', name),
+        EndpointConfigName: config.EndpointConfigName,
         EndpointStatus: 'Creating',
         CreationTime: now,
         LastModifiedTime: now,
@@ -371,7 +372,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
       return {
         EndpointName: endpoint.EndpointName,
         EndpointArn: endpoint.EndpointArn,
-        EndpointConfigName: (endpoint.serving ?? endpoint.pending)?.EndpointConfigName,
+        EndpointConfigName: endpoint.EndpointConfigName,
         EndpointStatus: endpoint.EndpointStatus,
         CreationTime: endpoint.CreationTime,
         LastModifiedTime: endpoint.LastModifiedTime,
