@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -8,7 +8,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { runBundledAction, type ActionRun } from '../helpers/action-runner.js';
 import { runProgram, startLocalStack, type LocalStackHandle } from '../helpers/local-stack.js';
 import { LABELS } from '../../src/local-stack/services/sagemaker/hosting-fleet.js';
-import { buildTinyModel, pushTinyModel, type TinyModelMode } from '../fixtures/tiny-model/images.js';
+import { buildTinyModel, pushToLocalRegistry, type TinyModelMode } from '../fixtures/tiny-model/images.js';
 
 /**
  * The shipped realtime-endpoint template deployed by the bundled action on the local stack, whose
@@ -47,12 +47,43 @@ async function run(program: string, args: string[], input?: string) {
   return result.stdout;
 }
 
-/** Builds the tiny model (its /invocations answers with `version`) and pushes it; resolves with the digest reference. */
-async function pushImage(version: string, mode: TinyModelMode = 'serve'): Promise<string> {
+/**
+ * A model that takes this long to load before it answers /ping: it keeps the stack busy long enough for a
+ * second run to find it in progress, however slowly that run's process starts.
+ */
+const SLOW_START_SECONDS = 5;
+
+/**
+ * Builds the tiny model (its /invocations answers with `version`), optionally slow to start, and pushes
+ * it; resolves with the digest reference.
+ */
+async function pushImage(
+  version: string,
+  mode: TinyModelMode = 'serve',
+  startDelaySeconds = 0
+): Promise<string> {
   const local = `deploy-cfn-it-${suffix}/tiny-model:${version}`;
   await buildTinyModel(local, version, mode);
   images.push(local);
-  return pushTinyModel(local, stack.registryHost, repository, version, dockerConfig);
+  if (startDelaySeconds > 0) await delayStart(local, startDelaySeconds);
+  const pushed = await pushToLocalRegistry(local, stack.registryHost, repository, version, dockerConfig);
+  // The local endpoint pulls it by digest: remove that copy too when done.
+  images.push(pushed);
+  return pushed;
+}
+
+/** Rebuilds `reference` so its server starts only after a delay, still taking SageMaker's `serve` argument. */
+async function delayStart(reference: string, seconds: number): Promise<void> {
+  const context = mkdtempSync(join(tmpdir(), 'deploy-cfn-slow-model-'));
+  try {
+    writeFileSync(
+      join(context, 'Dockerfile'),
+      `FROM ${reference}\nENTRYPOINT ["/bin/sh", "-c", "sleep ${seconds}; exec python3 /opt/tiny-model/server.py \\"$@\\"", "model"]\n`
+    );
+    await run('docker', ['build', '--quiet', '--tag', reference, context]);
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
 }
 
 function deployStep(inputs: Record<string, string>, name = stackName): Promise<ActionRun> {
@@ -184,9 +215,9 @@ describe('deploy-cfn-stack with the realtime-endpoint template on the local stac
   }, 600_000);
 
   it('waits for a stack busy with another run, then deploys (here: no changes)', async () => {
-    const image = await pushImage('busy');
+    const image = await pushImage('slow', 'serve', SLOW_START_SECONDS);
     const busyStack = `${stackName}-busy`;
-    const inputs = templateInputs(image, 'busy', `${endpointName}-busy`);
+    const inputs = templateInputs(image, 'slow', `${endpointName}-busy`);
     const { cloudformation } = clients();
 
     const first = deployStep(inputs, busyStack);
@@ -205,8 +236,8 @@ describe('deploy-cfn-stack with the realtime-endpoint template on the local stac
     expect(second.log).toContain(
       `Stack ${busyStack} is CREATE_IN_PROGRESS: another operation is running; waiting for it to finish.`
     );
-    expect(second.log).toMatch(new RegExp(`${busyStack}  AWS::CloudFormation::Stack  CREATE_COMPLETE`));
+    expect(second.log).toMatch(/Z {2}Endpoint {2}AWS::SageMaker::Endpoint {2}CREATE_COMPLETE/);
     expect(second.outputs).toMatchObject({ 'no-changes': 'true', 'stack-status': 'CREATE_COMPLETE' });
-    expect(await deployStep({ delete: 'true' }, busyStack)).toMatchObject({ exitCode: 0 });
+    expectSuccess(await deployStep({ delete: 'true' }, busyStack));
   }, 600_000);
 });
