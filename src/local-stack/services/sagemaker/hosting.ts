@@ -2,19 +2,18 @@ import { resolve } from 'node:path';
 import { DockerCli, type ContainerEngine } from '../../docker/engine.js';
 import type { StackContext } from '../../stack.js';
 import type { StateStore } from '../../state.js';
-import { AwsServiceError, validationError } from '../../wire/errors.js';
+import { validationError } from '../../wire/errors.js';
 import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
 import { EndpointController } from './hosting-endpoints.js';
 import type { FleetOptions } from './hosting-fleet.js';
 import {
   HostingStore,
-  type Deployment,
   type EndpointConfigRecord,
   type EndpointRecord,
-  type ModelRecord,
-  type VariantDeployment
+  type ModelRecord
 } from './hosting-records.js';
 import { TrafficTable } from './hosting-traffic.js';
+import { checkInstanceLimit, planDeployment, retainVariantProperties } from './hosting-deployment.js';
 import { listPage, optionalNumber, parseListRequest, requireName } from './hosting-validation.js';
 
 export interface HostingOptions {
@@ -103,71 +102,8 @@ export function createHosting(options: HostingOptions): LocalHosting {
     return endpoint;
   };
 
-  /** What the config's variants run, read from its models now (later model changes do not matter). */
-  const deploymentOf = (context: RequestContext, config: EndpointConfigRecord): Deployment => ({
-    EndpointConfigName: config.EndpointConfigName,
-    Variants: config.ProductionVariants.map((variant): VariantDeployment => {
-      const model = requireModel(context, String(variant['ModelName']));
-      const containers: OperationInput[] = model['PrimaryContainer']
-        ? [model['PrimaryContainer']]
-        : (model['Containers'] ?? []);
-      const container = containers[0];
-      if (containers.length !== 1 || typeof container?.['Image'] !== 'string') {
-        throw validationError(
-          `Model ${model.ModelName} cannot run on the local stack: it needs exactly one container with an Image ` +
-            `(inference pipelines and model package references are not emulated).`
-        );
-      }
-      return {
-        VariantName: String(variant['VariantName']),
-        ModelName: model.ModelName,
-        Image: container['Image'],
-        Environment: (container['Environment'] as Record<string, string> | undefined) ?? {},
-        InstanceCount: variant['ServerlessConfig'] ? 1 : Number(variant['InitialInstanceCount']),
-        InstanceType: String(variant['InstanceType'] ?? 'serverless'),
-        Weight: Number(variant['InitialVariantWeight'] ?? 1),
-        HealthCheckTimeoutSeconds: Number(
-          variant['ContainerStartupHealthCheckTimeoutInSeconds'] ?? defaultTimeout
-        )
-      };
-    })
-  });
-
-  /** SageMaker's account-level instance quota, per instance type, over every endpoint's fleets. */
-  const checkInstanceLimit = (
-    context: RequestContext,
-    deployment: Deployment,
-    replacing?: EndpointRecord
-  ) => {
-    const inUse = new Map<string, number>();
-    for (const endpoint of store.endpoints(context.region)) {
-      if (endpoint.EndpointStatus === 'Failed' || endpoint.EndpointStatus === 'Deleting') continue;
-      for (const held of [endpoint.serving, endpoint.pending]) {
-        for (const variant of held?.Variants ?? []) {
-          inUse.set(variant.InstanceType, (inUse.get(variant.InstanceType) ?? 0) + variant.InstanceCount);
-        }
-      }
-    }
-    const requested = new Map<string, number>();
-    for (const variant of deployment.Variants) {
-      requested.set(variant.InstanceType, (requested.get(variant.InstanceType) ?? 0) + variant.InstanceCount);
-    }
-    for (const [instanceType, delta] of requested) {
-      const current = inUse.get(instanceType) ?? 0;
-      if (current + delta > instanceLimit) {
-        throw new AwsServiceError(
-          'ResourceLimitExceeded',
-          `The account-level service limit '${instanceType} for endpoint usage' is ${instanceLimit} Instances, ` +
-            `with current utilization of ${current} Instances and a request delta of ${delta} Instances. ` +
-            `Please use AWS Service Quotas to request an increase for this quota.` +
-            (replacing ? ` (An update runs the new fleet beside the serving one until it is healthy.)` : '')
-        );
-      }
-    }
-  };
-
   const describeVariants = (context: RequestContext, endpoint: EndpointRecord) => {
-    const fleet = controllerFleet(context, endpoint);
+    const fleet = traffic.fleet(context.region, endpoint.EndpointName);
     return endpoint.serving?.Variants.map((variant) => ({
       VariantName: variant.VariantName,
       DeployedImages: [
@@ -185,8 +121,6 @@ export function createHosting(options: HostingOptions): LocalHosting {
       DesiredInstanceCount: variant.InstanceCount
     }));
   };
-  const controllerFleet = (context: RequestContext, endpoint: EndpointRecord) =>
-    traffic.fleet(context.region, endpoint.EndpointName);
 
   const operations: Record<string, Operation> = {
     CreateModel(input, context) {
@@ -324,8 +258,8 @@ export function createHosting(options: HostingOptions): LocalHosting {
       const name = requireName(input, 'EndpointName');
       if (store.endpoint(context.region, name)) throw store.alreadyExists(context.region, 'endpoint', name);
       const config = requireConfig(context, requireName(input, 'EndpointConfigName'));
-      const deployment = deploymentOf(context, config);
-      checkInstanceLimit(context, deployment);
+      const deployment = planDeployment(store, context.region, config, defaultTimeout);
+      checkInstanceLimit(store, context.region, deployment, instanceLimit);
       const now = new Date();
       const record: EndpointRecord = {
         EndpointName: name,
@@ -353,8 +287,12 @@ export function createHosting(options: HostingOptions): LocalHosting {
             : `Cannot update in-progress endpoint "${endpoint.EndpointArn}".`
         );
       }
-      const deployment = retainVariantProperties(deploymentOf(context, config), endpoint.serving, input);
-      checkInstanceLimit(context, deployment, endpoint);
+      const deployment = retainVariantProperties(
+        planDeployment(store, context.region, config, defaultTimeout),
+        endpoint.serving,
+        input
+      );
+      checkInstanceLimit(store, context.region, deployment, instanceLimit, endpoint);
       endpoint.pending = deployment;
       endpoint.EndpointStatus = 'Updating';
       endpoint.LastModifiedTime = new Date();
@@ -429,35 +367,6 @@ export function createHosting(options: HostingOptions): LocalHosting {
   };
 
   return { operations, traffic, controller, store };
-}
-
-/**
- * UpdateEndpoint's RetainAllVariantProperties: variants that keep their name keep their current
- * instance count and weight, except the properties listed in ExcludeRetainedVariantProperties.
- */
-function retainVariantProperties(
-  deployment: Deployment,
-  serving: Deployment,
-  input: OperationInput
-): Deployment {
-  if (input['RetainAllVariantProperties'] !== true) return deployment;
-  const excluded = new Set(
-    ((input['ExcludeRetainedVariantProperties'] as OperationInput[] | undefined) ?? []).map((property) =>
-      String(property['VariantPropertyType'])
-    )
-  );
-  return {
-    ...deployment,
-    Variants: deployment.Variants.map((variant) => {
-      const current = serving.Variants.find((candidate) => candidate.VariantName === variant.VariantName);
-      if (!current) return variant;
-      return {
-        ...variant,
-        ...(!excluded.has('DesiredInstanceCount') && { InstanceCount: current.InstanceCount }),
-        ...(!excluded.has('DesiredWeight') && { Weight: current.Weight })
-      };
-    })
-  };
 }
 
 /** Describe* outputs leave tags out (ListTags reads them). */
