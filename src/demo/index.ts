@@ -1,0 +1,3 @@
+import { runDemo } from './main.js';
+
+process.exitCode = await runDemo();
