@@ -104,8 +104,7 @@ function templateInputs(image: string, version: string, endpoint = endpointName)
       `ImageUri=${image}`,
       `EndpointName=${endpoint}`,
       'ExecutionRoleArn=arn:aws:iam::000000000000:role/modelship-local-execution',
-      `ModelVersion=${version}`,
-      'BakeTimeSeconds=0'
+      `ModelVersion=${version}`
     ].join('\n'),
     'wait-for-endpoints': 'true'
   };
