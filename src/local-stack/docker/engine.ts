@@ -41,16 +41,24 @@ export class DockerCommandError extends Error {
   }
 }
 
+/**
+ * `docker run` for one container: detached, labelled, with its environment, and the container port
+ * published on a free loopback port only (never on every interface).
+ */
+export function runArguments(options: RunOptions): string[] {
+  const args = ['run', '--detach', '--name', options.name];
+  for (const [key, value] of Object.entries(options.labels)) args.push('--label', `${key}=${value}`);
+  for (const [key, value] of Object.entries(options.env)) args.push('--env', `${key}=${value}`);
+  args.push('--publish', `127.0.0.1::${options.containerPort}`, options.image, ...options.args);
+  return args;
+}
+
 /** The docker CLI, always called with argument arrays. */
 export class DockerCli implements ContainerEngine {
   constructor(private readonly program = 'docker') {}
 
   async run(options: RunOptions): Promise<string> {
-    const args = ['run', '--detach', '--name', options.name];
-    for (const [key, value] of Object.entries(options.labels)) args.push('--label', `${key}=${value}`);
-    for (const [key, value] of Object.entries(options.env)) args.push('--env', `${key}=${value}`);
-    args.push('--publish', `127.0.0.1::${options.containerPort}`, options.image, ...options.args);
-    return (await this.docker(args)).trim();
+    return (await this.docker(runArguments(options))).trim();
   }
 
   async publishedPort(id: string, containerPort: number): Promise<number> {
