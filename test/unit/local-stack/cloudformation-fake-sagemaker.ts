@@ -16,6 +16,8 @@ export interface FakeSageMaker {
   calls: { operation: string; input: OperationInput }[];
   /** While true, endpoints stay in their transitional status (Creating, Updating, Deleting). */
   hold: boolean;
+  /** Operations that fail (503) while listed here, as a service outage would make them. */
+  unavailable: Set<string>;
 }
 
 interface FakeEndpoint {
@@ -151,6 +153,7 @@ export function createFakeSageMaker(pollsToSettle = 2): FakeSageMaker {
     endpoints,
     calls,
     hold: false,
+    unavailable: new Set(),
     service: {
       protocol: 'json',
       signingName: 'sagemaker',
@@ -161,6 +164,9 @@ export function createFakeSageMaker(pollsToSettle = 2): FakeSageMaker {
           name,
           (input: OperationInput) => {
             calls.push({ operation: name, input });
+            if (fake.unavailable.has(name)) {
+              throw new AwsServiceError('ServiceUnavailable', 'SageMaker is unavailable', 503);
+            }
             return operation(input);
           }
         ])

@@ -1,5 +1,6 @@
 import {
   CancelUpdateStackCommand,
+  ContinueUpdateRollbackCommand,
   CreateChangeSetCommand,
   CreateStackCommand,
   DeleteChangeSetCommand,
@@ -440,5 +441,63 @@ Resources:
         })
       )
     ).rejects.toThrow('Template format error: [/Resources/Model/DeletionPolicy] "Keep" is not one of');
+  });
+
+  it('continues a rollback that failed, once SageMaker answers again (ContinueUpdateRollback)', async () => {
+    await deployed('stuck', 'repo/model:v1');
+    const { endpoints, configs, models, calls } = harness.sagemaker;
+    const servingConfig = endpoints.get('stuck-endpoint')?.EndpointConfigName;
+    const servingModel = [...models.keys()][0];
+    await expect(client.send(new ContinueUpdateRollbackCommand({ StackName: 'stuck' }))).rejects.toThrow(
+      'ContinueUpdateRollback cannot be called from current stack status'
+    );
+    harness.sagemaker.hold = true;
+    await client.send(
+      new UpdateStackCommand({
+        StackName: 'stuck',
+        UsePreviousTemplate: true,
+        Parameters: [
+          { ParameterKey: 'Image', ParameterValue: 'repo/model:v2' },
+          { ParameterKey: 'EndpointName', UsePreviousValue: true }
+        ]
+      })
+    );
+    while (!calls.some((call) => call.operation === 'UpdateEndpoint')) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    harness.sagemaker.unavailable.add('DescribeEndpoint');
+    await client.send(new CancelUpdateStackCommand({ StackName: 'stuck' }));
+    const failed = await waitForStack(client, 'stuck');
+    expect(failed).toMatchObject({
+      StackStatus: 'UPDATE_ROLLBACK_FAILED',
+      StackStatusReason: 'The following resource(s) failed to update: [Endpoint]. '
+    });
+
+    harness.sagemaker.unavailable.clear();
+    harness.sagemaker.hold = false;
+    await client.send(new ContinueUpdateRollbackCommand({ StackName: 'stuck' }));
+    expect((await waitForStack(client, 'stuck')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(endpoints.get('stuck-endpoint')).toMatchObject({
+      EndpointStatus: 'InService',
+      EndpointConfigName: servingConfig
+    });
+    expect([...configs.keys()]).toEqual([servingConfig]);
+    expect([...models.keys()]).toEqual([servingModel]);
+    const lines = await eventLines(client, 'stuck');
+    expect(lines.slice(lines.lastIndexOf('stuck UPDATE_ROLLBACK_IN_PROGRESS'))).toEqual([
+      'stuck UPDATE_ROLLBACK_IN_PROGRESS',
+      'Endpoint UPDATE_IN_PROGRESS',
+      'Endpoint UPDATE_COMPLETE',
+      'Config UPDATE_IN_PROGRESS',
+      'Config UPDATE_COMPLETE',
+      'Model UPDATE_IN_PROGRESS',
+      'Model UPDATE_COMPLETE',
+      'stuck UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+      'Config DELETE_IN_PROGRESS',
+      'Config DELETE_COMPLETE',
+      'Model DELETE_IN_PROGRESS',
+      'Model DELETE_COMPLETE',
+      'stuck UPDATE_ROLLBACK_COMPLETE'
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 import type { CallerContext } from '../../wire/invoke.js';
-import type { ResourceRecord, StackConfiguration, StackRecord } from './model.js';
+import type { ResourceRecord, RollbackTarget, StackConfiguration, StackRecord } from './model.js';
 import { STACK_RESOURCE_TYPE } from './model.js';
 import { failedState } from './recover.js';
-import { changedProperties, evaluateProperties } from './properties.js';
+import { changedProperties, evaluateProperties, sameValue } from './properties.js';
 import { deployedValues, identityOf } from './resource-values.js';
 import { ResourceFailure, type ResourceProvider, type ResourceRequest } from './resources/types.js';
 import type { StackStore } from './store.js';
@@ -21,14 +21,6 @@ export interface DeploymentOptions {
 
 /** A failure that ends the stack operation; `reason` becomes the stack's status reason. */
 class StackOperationFailure extends Error {}
-
-/** A resource the update touched, so its rollback knows what to restore and what to clean up. */
-interface JournalEntry {
-  logicalId: string;
-  action: 'create' | 'update' | 'replace';
-  previous?: ResourceRecord;
-  attempted: Record<string, unknown>;
-}
 
 /**
  * Runs stack operations in the background, as CloudFormation does once its API call has returned:
@@ -72,6 +64,11 @@ export class Deployments {
     if (!cancellation || cancellation.signal.aborted) return false;
     cancellation.abort('Resource update cancelled');
     return true;
+  }
+
+  /** Rolls a stack in UPDATE_ROLLBACK_FAILED back again, leaving `skip` resources as they are. */
+  continueRollback(stack: StackRecord, caller: CallerContext, skip: Set<string>): Promise<void> {
+    return this.launch(stack, () => this.rollBackUpdate(stack, safeOrder(stack), caller, skip));
   }
 
   delete(stack: StackRecord, caller: CallerContext): Promise<void> {
@@ -162,31 +159,35 @@ export class Deployments {
     caller: CallerContext,
     disableRollback: boolean
   ): Promise<void> {
-    const previous = {
+    // Saved with the stack, so a rollback can also be continued after a restart.
+    const previous: RollbackTarget = {
       configuration: configurationOf(stack),
       outputs: stack.outputs,
       resources: { ...stack.resources }
     };
+    stack.rollbackTarget = previous;
     const previousOrder = loadTemplate(previous.configuration.templateBody).order;
     applyConfiguration(stack, target);
-    const journal: JournalEntry[] = [];
     const cancellation = new AbortController();
     this.updateCancellations.set(stack.stackId, cancellation);
     try {
       const scope = this.scopeFor(stack, loaded);
       const active = activeResourceIds(loaded.template, scope);
       for (const logicalId of loaded.order.filter((id) => active.has(id))) {
-        await this.updateResource(stack, loaded, scope, logicalId, caller, cancellation.signal, journal);
+        await this.updateResource(stack, loaded, scope, logicalId, caller, cancellation.signal);
       }
       this.updateCancellations.delete(stack.stackId);
       if (cancellation.signal.aborted) throw new StackOperationFailure('Stack update cancelled');
       stack.outputs = evaluateOutputs(loaded.template, scope);
       this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       // Old physical resources go in reverse dependency order, dependents first, as CloudFormation deletes.
-      const replaced = journal
-        .filter((entry) => entry.action === 'replace')
-        .map((entry) => entry.previous!)
-        .reverse();
+      const replaced = [...loaded.order]
+        .reverse()
+        .map((id) => previous.resources[id])
+        .filter(
+          (before): before is ResourceRecord =>
+            before !== undefined && before.physicalId !== stack.resources[before.logicalId]?.physicalId
+        );
       const removed = [...previousOrder]
         .reverse()
         .filter((id) => previous.resources[id] !== undefined && !active.has(id));
@@ -198,8 +199,10 @@ export class Deployments {
       );
       await this.deleteResources(stack, removed, caller, retainedOnDelete);
       for (const id of removed) delete stack.resources[id];
-      for (const id of active)
+      for (const id of active) {
         stack.resources[id] = withPolicies(stack.resources[id]!, loaded.template.Resources[id]!);
+      }
+      delete stack.rollbackTarget;
       this.setStatus(stack, 'UPDATE_COMPLETE');
     } catch (error) {
       this.updateCancellations.delete(stack.stackId);
@@ -213,53 +216,68 @@ export class Deployments {
         return;
       }
       this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', reason);
-      await this.rollBackUpdate(stack, journal, previous, caller);
+      await this.rollBackUpdate(stack, loaded.order, caller, new Set());
     }
   }
 
+  /**
+   * Brings the stack back to its rollback target: resources the update changed are updated back, replaced
+   * ones point at their old physical resource again, and what the update created is deleted in the
+   * cleanup phase. Resources in `skip` are marked UPDATE_COMPLETE as they are (ContinueUpdateRollback).
+   */
   private async rollBackUpdate(
     stack: StackRecord,
-    journal: JournalEntry[],
-    previous: { configuration: StackConfiguration; outputs: StackRecord['outputs'] },
-    caller: CallerContext
+    order: string[],
+    caller: CallerContext,
+    skip: Set<string>
   ): Promise<void> {
+    const target = stack.rollbackTarget!;
     const signal = new AbortController().signal;
     const cleanup: ResourceRecord[] = [];
-    for (const entry of [...journal].reverse()) {
-      const current = stack.resources[entry.logicalId];
-      if (entry.action === 'create' || entry.action === 'replace') {
-        if (current?.physicalId !== undefined) cleanup.push(current);
+    const others = Object.keys(stack.resources).filter((id) => !order.includes(id));
+    for (const logicalId of [...order, ...others].reverse()) {
+      const current = stack.resources[logicalId];
+      const before = target.resources[logicalId];
+      if (!current) continue;
+      if (!before) {
+        if (current.physicalId !== undefined) cleanup.push(current);
+        continue;
       }
-      if (entry.action === 'create') continue;
-      const restored = entry.previous!;
-      this.resourceEvent(stack, restored, 'UPDATE_IN_PROGRESS');
-      if (entry.action === 'update') {
-        try {
-          await this.providerFor(restored.type).update({
-            ...this.request(stack, restored.logicalId, restored.type, restored.properties, caller, signal),
-            physicalId: restored.physicalId!,
-            attributes: restored.attributes,
-            previousProperties: entry.attempted
-          });
-        } catch (error) {
-          this.markResource(stack, { ...restored, status: 'UPDATE_FAILED' }, messageOf(error));
-          this.setStatus(
-            stack,
-            'UPDATE_ROLLBACK_FAILED',
-            `The following resource(s) failed to update: [${restored.logicalId}]. `
-          );
-          return;
+      const samePhysical = current.physicalId === before.physicalId;
+      const sameProperties = sameValue(current.properties, before.properties);
+      if (samePhysical && sameProperties && current.status === before.status) continue;
+      if (!samePhysical && current.physicalId !== undefined) cleanup.push(current);
+      if (!skip.has(logicalId)) {
+        this.resourceEvent(stack, before, 'UPDATE_IN_PROGRESS');
+        if (samePhysical && !sameProperties) {
+          try {
+            await this.providerFor(before.type).update({
+              ...this.request(stack, logicalId, before.type, before.properties, caller, signal),
+              physicalId: before.physicalId!,
+              attributes: before.attributes,
+              previousProperties: current.properties
+            });
+          } catch (error) {
+            this.markResource(stack, { ...current, status: 'UPDATE_FAILED' }, messageOf(error));
+            this.setStatus(
+              stack,
+              'UPDATE_ROLLBACK_FAILED',
+              `The following resource(s) failed to update: [${logicalId}]. `
+            );
+            return;
+          }
         }
       }
-      this.markResource(stack, { ...restored, status: 'UPDATE_COMPLETE' });
+      this.markResource(stack, { ...before, status: 'UPDATE_COMPLETE' });
     }
-    applyConfiguration(stack, previous.configuration);
-    stack.outputs = previous.outputs;
+    applyConfiguration(stack, target.configuration);
+    stack.outputs = target.outputs;
     this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
     const failed = await this.deleteRecords(stack, cleanup, caller, () => false);
-    for (const entry of journal) {
-      if (entry.action === 'create') delete stack.resources[entry.logicalId];
+    for (const logicalId of Object.keys(stack.resources)) {
+      if (!(logicalId in target.resources)) delete stack.resources[logicalId];
     }
+    delete stack.rollbackTarget;
     if (failed.length > 0) {
       this.setStatus(stack, 'UPDATE_ROLLBACK_FAILED', deleteFailureReason(failed));
       return;
@@ -325,13 +343,11 @@ export class Deployments {
     scope: EvaluationScope,
     logicalId: string,
     caller: CallerContext,
-    signal: AbortSignal,
-    journal: JournalEntry[]
+    signal: AbortSignal
   ): Promise<void> {
     const existing = stack.resources[logicalId];
     const declaration = loaded.template.Resources[logicalId]!;
     if (!existing) {
-      journal.push({ logicalId, action: 'create', attempted: {} });
       await this.createResource(stack, loaded, scope, logicalId, caller, signal, 'update');
       return;
     }
@@ -359,12 +375,6 @@ export class Deployments {
       this.markResource(stack, { ...existing, status: 'UPDATE_FAILED' }, messageOf(error));
       throw new StackOperationFailure(`The following resource(s) failed to update: [${logicalId}]. `);
     }
-    journal.push({
-      logicalId,
-      action: replace ? 'replace' : 'update',
-      previous: existing,
-      attempted: properties
-    });
     const record: ResourceRecord = {
       ...existing,
       status: 'UPDATE_IN_PROGRESS',

@@ -71,6 +71,15 @@ export interface StackRecord extends StackConfiguration {
   changeSetId?: string;
   /** The ClientRequestToken of the running operation; its events carry it, as CloudFormation's do. */
   clientRequestToken?: string;
+  /** What an update that has not completed rolls back to. */
+  rollbackTarget?: RollbackTarget;
+}
+
+/** The stack as it was before an update: configuration, outputs and resources. */
+export interface RollbackTarget {
+  configuration: StackConfiguration;
+  outputs: OutputRecord[];
+  resources: Record<string, ResourceRecord>;
 }
 
 /** botocore's Change shape. */

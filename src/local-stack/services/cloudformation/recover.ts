@@ -4,7 +4,8 @@ import type { StackStore } from './store.js';
 /**
  * Where a stack operation ends when the local stack stopped in the middle of it. Nothing is resumed: the
  * resources may be half-made, so the stack lands in the failed state AWS uses for an operation that could
- * not finish, from which DeleteStack (or, after an update, another update or delete) proceeds.
+ * not finish: an update in UPDATE_ROLLBACK_FAILED (ContinueUpdateRollback rolls it back), anything else
+ * in a state DeleteStack accepts.
  */
 const FAILED_STATES: Record<string, string> = {
   CREATE_IN_PROGRESS: 'CREATE_FAILED',

@@ -3,7 +3,14 @@ import { computeChanges } from '../changes.js';
 import { alreadyExists, validationError } from '../errors.js';
 import { isInProgress } from '../model.js';
 import { identityOf } from '../resource-values.js';
-import { booleanInput, checkName, integerInput, optionalString, requiredString } from './inputs.js';
+import {
+  booleanInput,
+  checkName,
+  integerInput,
+  listInput,
+  optionalString,
+  requiredString
+} from './inputs.js';
 import {
   beginOperation,
   callerOf,
@@ -15,7 +22,7 @@ import {
 
 const ON_FAILURE = new Set(['ROLLBACK', 'DO_NOTHING', 'DELETE']);
 
-/** CreateStack, UpdateStack, CancelUpdateStack, DeleteStack and UpdateTerminationProtection. */
+/** CreateStack, UpdateStack, CancelUpdateStack, ContinueUpdateRollback, DeleteStack, UpdateTerminationProtection. */
 export function stackOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
   const { store, deployments } = runtime;
 
@@ -116,5 +123,26 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     return {};
   };
 
-  return { CreateStack, UpdateStack, CancelUpdateStack, DeleteStack, UpdateTerminationProtection };
+  const ContinueUpdateRollback: Operation = (input, context) => {
+    const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
+    if (stack.status !== 'UPDATE_ROLLBACK_FAILED' || !stack.rollbackTarget) {
+      throw validationError('ContinueUpdateRollback cannot be called from current stack status');
+    }
+    beginOperation(runtime, stack, 'UPDATE_ROLLBACK_IN_PROGRESS', input);
+    void deployments.continueRollback(
+      stack,
+      callerOf(context),
+      new Set(listInput<string>(input, 'ResourcesToSkip'))
+    );
+    return {};
+  };
+
+  return {
+    CreateStack,
+    UpdateStack,
+    CancelUpdateStack,
+    ContinueUpdateRollback,
+    DeleteStack,
+    UpdateTerminationProtection
+  };
 }
