@@ -1,0 +1,165 @@
+import type { ImageTagMutability } from '@aws-sdk/client-ecr';
+import { resolve } from 'node:path';
+import { InputError } from '../../lib/errors.js';
+import {
+  getBoolean,
+  getEnum,
+  getList,
+  getNumber,
+  getOptionalString,
+  getString,
+  type InputReader
+} from '../../lib/inputs.js';
+import { keepLastImagesPolicy, readLifecyclePolicy } from '../../push-ecr/lifecycle.js';
+import { isValidRegistryId, isValidRepositoryName, isValidTag, tagOf } from '../../push-ecr/names.js';
+
+export const Input = {
+  Image: 'image',
+  Repository: 'repository',
+  Tags: 'tags',
+  CreateRepository: 'create-repository',
+  ScanOnPush: 'scan-on-push',
+  ImageTagMutability: 'image-tag-mutability',
+  LifecyclePolicy: 'lifecycle-policy',
+  KeepImages: 'keep-images',
+  RegistryId: 'registry-id',
+  AwsRegion: 'aws-region',
+  Registry: 'registry',
+  Username: 'username',
+  Password: 'password',
+  RequireDockerManifest: 'require-docker-manifest'
+} as const;
+
+export const Output = {
+  Registry: 'registry',
+  RepositoryUri: 'repository-uri',
+  ImageUri: 'image-uri',
+  Digest: 'digest',
+  Tags: 'tags',
+  Pushed: 'pushed'
+} as const;
+
+const MUTABILITY: readonly ImageTagMutability[] = ['IMMUTABLE', 'MUTABLE'];
+
+export interface EcrDestination {
+  kind: 'ecr';
+  registryId?: string;
+  awsRegion?: string;
+  /** Settings for a repository push-ecr creates; undefined when it may not create one. */
+  create?: { scanOnPush: boolean; imageTagMutability: ImageTagMutability; lifecyclePolicy?: string };
+}
+
+export interface RegistryDestination {
+  kind: 'registry';
+  registry: string;
+  username: string;
+  password: string;
+}
+
+export interface PushInputs {
+  image: string;
+  repository: string;
+  tags: string[];
+  destination: EcrDestination | RegistryDestination;
+  requireDockerManifest: boolean;
+}
+
+/** Reads and validates every input before any call is made. */
+export function parseInputs(read: InputReader, workspace: string): PushInputs {
+  const image = getString(read, Input.Image, { required: true });
+  const repository = getString(read, Input.Repository, { required: true });
+  if (!isValidRepositoryName(repository)) {
+    throw new InputError(
+      Input.Repository,
+      `'${repository}' is not a valid repository name`,
+      "Use 2 to 256 lowercase letters and digits, separated by '.', '_', '-' or '/' (e.g. 'acme/sentiment-model'), without a registry host or tag."
+    );
+  }
+  const tags = getList(read, Input.Tags);
+  if (tags.length === 0) tags.push(defaultTag(image));
+  for (const tag of tags) {
+    if (!isValidTag(tag)) {
+      throw new InputError(
+        Input.Tags,
+        `'${tag}' is not a valid tag`,
+        'A tag is up to 128 letters, digits, underscores, dots and dashes, and may not start with a dot or dash.'
+      );
+    }
+  }
+  return {
+    image,
+    repository,
+    tags: [...new Set(tags)],
+    destination: getOptionalString(read, Input.Registry)
+      ? registryDestination(read)
+      : ecrDestination(read, workspace),
+    requireDockerManifest: getBoolean(read, Input.RequireDockerManifest, true)
+  };
+}
+
+function defaultTag(image: string): string {
+  const tag = tagOf(image);
+  if (tag !== undefined) return tag;
+  if (image.includes('@')) {
+    throw new InputError(
+      Input.Tags,
+      `is empty and '${image}' has no tag to reuse`,
+      "Give the tags to push under, e.g. 'tags: v1'."
+    );
+  }
+  return 'latest';
+}
+
+function registryDestination(read: InputReader): RegistryDestination {
+  const registry = getString(read, Input.Registry, { required: true });
+  if (/^[a-z]+:\/\//i.test(registry) || registry.includes('/')) {
+    throw new InputError(
+      Input.Registry,
+      `'${registry}' is not a registry host`,
+      "Give the host (and port) alone, e.g. 'docker.io' or 'ghcr.io'; the path belongs in 'repository'."
+    );
+  }
+  const username = getString(read, Input.Username);
+  const password = getString(read, Input.Password);
+  if (!username || !password) {
+    throw new InputError(
+      username ? Input.Password : Input.Username,
+      `is required with 'registry: ${registry}'`,
+      "Pass the registry's username and an access token (from secrets) as 'username' and 'password'."
+    );
+  }
+  return { kind: 'registry', registry, username, password };
+}
+
+function ecrDestination(read: InputReader, workspace: string): EcrDestination {
+  const registryId = getOptionalString(read, Input.RegistryId);
+  if (registryId !== undefined && !isValidRegistryId(registryId)) {
+    throw new InputError(
+      Input.RegistryId,
+      `'${registryId}' is not an AWS account ID`,
+      'Give the 12-digit account ID that owns the registry, or leave it empty for your own account.'
+    );
+  }
+  const awsRegion = getOptionalString(read, Input.AwsRegion);
+  const destination: EcrDestination = {
+    kind: 'ecr',
+    ...(registryId !== undefined && { registryId }),
+    ...(awsRegion !== undefined && { awsRegion })
+  };
+  if (!getBoolean(read, Input.CreateRepository, true)) return destination;
+  const policyFile = getOptionalString(read, Input.LifecyclePolicy);
+  const keepImages = getNumber(read, Input.KeepImages, 30, { min: 0, max: 10000, integer: true }) as number;
+  const lifecyclePolicy = policyFile
+    ? readLifecyclePolicy(Input.LifecyclePolicy, resolve(workspace, policyFile))
+    : keepImages > 0
+      ? keepLastImagesPolicy(keepImages)
+      : undefined;
+  return {
+    ...destination,
+    create: {
+      scanOnPush: getBoolean(read, Input.ScanOnPush, true),
+      imageTagMutability: getEnum(read, Input.ImageTagMutability, MUTABILITY, 'IMMUTABLE'),
+      ...(lifecyclePolicy !== undefined && { lifecyclePolicy })
+    }
+  };
+}

@@ -1,0 +1,91 @@
+import * as core from '@actions/core';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { awsClientConfig } from '../../lib/aws.js';
+import { readGitHubContext } from '../../lib/github-context.js';
+import { readActionInput } from '../../lib/inputs.js';
+import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
+import {
+  cleanUpDockerConfig,
+  createDockerConfigDir,
+  removeDockerConfigDir
+} from '../../push-ecr/docker-config.js';
+import { inspectLocalImage } from '../../push-ecr/docker.js';
+import { ensureRepository } from '../../push-ecr/ecr.js';
+import { pushImage } from '../../push-ecr/push.js';
+import type { PushTarget } from '../../push-ecr/target.js';
+import { ecrTarget, registryTarget } from '../../push-ecr/targets.js';
+import { Output, parseInputs, type PushInputs } from './inputs.js';
+
+export async function run(): Promise<void> {
+  const inputs = parseInputs(readActionInput, readGitHubContext().workspace);
+  const local = await inspectLocalImage(inputs.image);
+  const configDir = createDockerConfigDir();
+  const ecr =
+    inputs.destination.kind === 'ecr'
+      ? new ECRClient(awsClientConfig(inputs.destination.awsRegion))
+      : undefined;
+  try {
+    const target = await pushTarget(inputs, ecr, configDir);
+    const result = await pushImage(target, {
+      image: inputs.image,
+      local,
+      tags: inputs.tags,
+      requireDockerManifest: inputs.requireDockerManifest,
+      configDir
+    });
+    const references = inputs.tags.map((tag) => `${target.repositoryUri}:${tag}`);
+    setOutputs({
+      [Output.Registry]: target.registry,
+      [Output.RepositoryUri]: target.repositoryUri,
+      [Output.ImageUri]: result.imageUri,
+      [Output.Digest]: result.digest,
+      [Output.Tags]: references,
+      [Output.Pushed]: result.pushed
+    });
+    core.info(
+      result.pushed
+        ? `Pushed ${result.imageUri} as ${inputs.tags.join(', ')}.`
+        : `Nothing to push: ${references.join(', ')} already ${references.length > 1 ? 'hold' : 'holds'} this image (${result.digest}).`
+    );
+    await writeSummaryTable(
+      'push-ecr',
+      ['Image', 'Tags', 'Digest', 'Manifest', 'Pushed'],
+      [
+        [
+          target.repositoryUri,
+          inputs.tags.join(', '),
+          result.digest,
+          result.mediaType,
+          result.pushed ? 'yes' : 'no (unchanged)'
+        ]
+      ]
+    );
+  } finally {
+    ecr?.destroy();
+    removeDockerConfigDir(configDir);
+  }
+}
+
+/** The post step: removes the temporary Docker config main may have left behind when it was stopped. */
+export async function post(): Promise<void> {
+  cleanUpDockerConfig();
+}
+
+async function pushTarget(
+  inputs: PushInputs,
+  ecr: ECRClient | undefined,
+  configDir: string
+): Promise<PushTarget> {
+  const destination = inputs.destination;
+  if (destination.kind === 'registry') {
+    return registryTarget(destination.registry, inputs.repository, destination, configDir);
+  }
+  const client = ecr as ECRClient;
+  const repository = await ensureRepository(
+    client,
+    inputs.repository,
+    destination.registryId,
+    destination.create
+  );
+  return ecrTarget(client, inputs.repository, repository);
+}
