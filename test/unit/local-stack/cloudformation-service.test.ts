@@ -15,9 +15,8 @@ import type { ServiceDefinition } from '../../../src/local-stack/wire/types.js';
 import { createFakeSageMaker } from './cloudformation-fake-sagemaker.js';
 
 /** CloudFormation called in-process through the invoker, as another local service would call it. */
-function inProcess(dataDir: string, pollIntervalMs = 5) {
+function inProcess(dataDir: string, pollIntervalMs = 5, sagemaker = createFakeSageMaker()) {
   const state = new StateStore(dataDir);
-  const sagemaker = createFakeSageMaker();
   const services: ServiceDefinition[] = [sagemaker.service];
   const invoke = createInvoker(services);
   const cloudformation = createCloudFormationService({ state, invoke, pollIntervalMs });
@@ -139,6 +138,38 @@ describe('restart', () => {
     await second.settled();
     first.sagemaker.hold = false;
     await first.settled();
+  });
+});
+
+describe('restart during a failed rollback', () => {
+  it('keeps what the rollback returns to, so ContinueUpdateRollback finishes it after a restart', async () => {
+    const first = inProcess(dataDir);
+    await first.call('CreateStack', { StackName: 'resumed', TemplateBody: ENDPOINT_STACK });
+    await first.settled();
+    const { sagemaker } = first;
+    const servingConfig = [...sagemaker.configs.keys()][0];
+    sagemaker.hold = true;
+    await first.call('UpdateStack', {
+      StackName: 'resumed',
+      TemplateBody: ENDPOINT_STACK.replace('Image: img', 'Image: img2')
+    });
+    while (!sagemaker.calls.some((call) => call.operation === 'UpdateEndpoint')) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    sagemaker.unavailable.add('DescribeEndpoint');
+    await first.settled();
+    expect((await statusOf(first.call, 'resumed')).StackStatus).toBe('UPDATE_ROLLBACK_FAILED');
+
+    sagemaker.unavailable.clear();
+    sagemaker.hold = false;
+    const second = inProcess(dataDir, 5, sagemaker);
+    await second.call('ContinueUpdateRollback', { StackName: 'resumed' });
+    await second.settled();
+    expect((await statusOf(second.call, 'resumed')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect([...sagemaker.configs.keys()]).toEqual([servingConfig]);
+    expect(sagemaker.models.size).toBe(1);
+    const { TemplateBody } = await second.call('GetTemplate', { StackName: 'resumed' });
+    expect(TemplateBody).toBe(ENDPOINT_STACK);
   });
 });
 
