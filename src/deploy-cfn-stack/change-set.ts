@@ -11,6 +11,7 @@ import {
   type ExecuteChangeSetInput
 } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../lib/errors.js';
+import { asSentence } from './failures.js';
 import { Backoff, isThrottling, type Clock } from './polling.js';
 import type { DeployRequest, TemplateLocation } from './types.js';
 
@@ -96,7 +97,7 @@ export async function waitForChangeSet(
       const reason = first.StatusReason ?? 'no reason given';
       if (isNoChangesReason(reason)) return { kind: 'empty', changeSetId, stackId, reason };
       throw new ActionError(
-        `CloudFormation could not create change set ${first.ChangeSetName ?? changeSetId} for stack ${first.StackName ?? stackId}: ${reason.replace(/\.?$/, '.')}`,
+        `CloudFormation could not create change set ${first.ChangeSetName ?? changeSetId} for stack ${first.StackName ?? stackId}: ${asSentence(reason)}`,
         'Check the template and parameters against that reason.'
       );
     }

@@ -4,7 +4,7 @@ import {
   type ChangeSetType,
   type Stack
 } from '@aws-sdk/client-cloudformation';
-import { ActionError, describeError } from '../lib/errors.js';
+import { ActionError } from '../lib/errors.js';
 import {
   changeSetRequest,
   createChangeSet,
@@ -17,11 +17,12 @@ import { changeRows, formatChangeTable } from './change-table.js';
 import { stackEndpoints, waitForEndpoints } from './endpoints.js';
 import { StackEventCursor } from './events.js';
 import { planFor, succeeded } from './stack-state.js';
-import { describeStack, listStackResources, stackOutputs } from './stacks.js';
+import { failureHint, operationFailure, rejectedChangeSet } from './failures.js';
+import { describeStack, isStackBusy, listStackResources, stackOutputs } from './stacks.js';
 import { deadlineFor, deleteStack } from './teardown.js';
 import { placeTemplate } from './template.js';
 import type { DeployRequest, DeployResult, Engine, ResourceChangeRow, TemplateLocation } from './types.js';
-import { idleStack, operationFailure, waitForStackOperation } from './wait-stack.js';
+import { idleStack, waitForStackOperation } from './wait-stack.js';
 
 /**
  * Creates or updates the stack through a change set: decide from the stack's state, compute the change
@@ -141,16 +142,6 @@ async function startChangeSet(
   }
 }
 
-/** CloudFormation's answer when another operation holds the stack: "Stack:arn... is in UPDATE_IN_PROGRESS state and can not be updated." */
-function isStackBusy(error: unknown): boolean {
-  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
-  return (
-    name === 'ValidationError' &&
-    typeof message === 'string' &&
-    /is in [A-Z_]+_IN_PROGRESS state/.test(message)
-  );
-}
-
 /** Termination protection, endpoints and outputs: the same after an update and after "no changes". */
 async function finish(
   engine: Engine,
@@ -190,48 +181,6 @@ async function finish(
     stackStatus: stack.StackStatus ?? '',
     outputs: stackOutputs(stack)
   };
-}
-
-/** CreateChangeSet refused outright: say which input to look at. */
-function rejectedChangeSet(request: DeployRequest, error: unknown): Error {
-  const name = (error as { name?: unknown } | undefined)?.name;
-  const message = asSentence(describeError(error));
-  if (name === 'InsufficientCapabilitiesException') {
-    return new ActionError(
-      `CloudFormation refused the change set for stack ${request.stackName}: ${message}`,
-      "Add the capability it names to the 'capabilities' input (e.g. CAPABILITY_IAM or CAPABILITY_NAMED_IAM)."
-    );
-  }
-  if (name === 'ValidationError') {
-    const hint = /parameter/i.test(message)
-      ? `Check the 'parameters' input against the template's Parameters section (${request.template.path}).`
-      : `Fix the template ${request.template.path}.`;
-    return new ActionError(
-      `CloudFormation rejected the change set for stack ${request.stackName}: ${message}`,
-      hint
-    );
-  }
-  return error instanceof Error ? error : new Error(message);
-}
-
-function asSentence(text: string): string {
-  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
-}
-
-function failureHint(request: DeployRequest, type: ChangeSetType, status: string): string {
-  if (type === 'CREATE') {
-    if (status === 'ROLLBACK_COMPLETE') {
-      return "Nothing was left running. Fix the cause, then run again with 'recreate-failed-stack: true' (a stack in ROLLBACK_COMPLETE cannot be updated).";
-    }
-    return 'Fix the cause, then run the step again.';
-  }
-  if (status === 'UPDATE_ROLLBACK_COMPLETE') {
-    return 'The stack was rolled back to its previous state, so what it served before keeps serving. Fix the cause and deploy again.';
-  }
-  if (request.onFailure === 'DO_NOTHING') {
-    return "Rollback was disabled ('on-failure: DO_NOTHING'): the stack keeps the failed update's resources. Fix the cause and deploy again.";
-  }
-  return `See the stack's events; the stack is ${status}.`;
 }
 
 /** The wait ran out: an update is cancelled (CloudFormation rolls it back); a creation goes on by itself. */

@@ -53,3 +53,13 @@ export function stackOutputs(stack: Stack): Record<string, string> {
   }
   return outputs;
 }
+
+/** CloudFormation's answer when another operation holds the stack: "Stack:arn... is in UPDATE_IN_PROGRESS state and can not be updated." */
+export function isStackBusy(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return (
+    name === 'ValidationError' &&
+    typeof message === 'string' &&
+    /is in [A-Z_]+_IN_PROGRESS state/.test(message)
+  );
+}

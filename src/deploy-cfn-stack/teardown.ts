@@ -1,7 +1,8 @@
 import { DeleteStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../lib/errors.js';
 import { StackEventCursor } from './events.js';
-import { idleStack, operationFailure, waitForStackOperation } from './wait-stack.js';
+import { operationFailure } from './failures.js';
+import { idleStack, waitForStackOperation } from './wait-stack.js';
 import type { Engine, TeardownResult } from './types.js';
 
 export interface TeardownRequest {

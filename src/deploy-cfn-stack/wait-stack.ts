@@ -1,6 +1,6 @@
 import type { CloudFormationClient, Stack, StackEvent } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../lib/errors.js';
-import { firstFailure, formatEvent, isStackEvent, StackEventCursor } from './events.js';
+import { formatEvent, isStackEvent, StackEventCursor } from './events.js';
 import { Backoff, isThrottling, type Clock } from './polling.js';
 import { isInProgress, isTerminal } from './stack-state.js';
 import { describeStack } from './stacks.js';
@@ -91,18 +91,4 @@ export async function idleStack(
       );
     }
   }
-}
-
-/** The error for an operation that ended in a failure status, naming the first resource that failed. */
-export function operationFailure(
-  stackName: string,
-  status: string,
-  events: readonly StackEvent[],
-  hint: string
-): ActionError {
-  const failure = firstFailure(events);
-  const cause = failure
-    ? ` First failure: ${failure.LogicalResourceId} (${failure.ResourceType}) ${failure.ResourceStatus}: ${(failure.ResourceStatusReason ?? '').replace(/\.?$/, '.')}`
-    : '';
-  return new ActionError(`Stack ${stackName} ended in ${status}.${cause}`, hint);
 }
