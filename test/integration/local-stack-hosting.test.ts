@@ -301,6 +301,54 @@ describe('local SageMaker hosting with real containers', () => {
     });
   });
 
+  it('keeps serving when an update never passes /ping, until the variant health check timeout', async () => {
+    const name = `${PREFIX}-unhealthy`;
+    await deploy(name, images['v1']!);
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
+    expect(await settled(name)).toMatchObject({ EndpointStatus: 'InService' });
+
+    // Same image; the model's Environment reaches the container and makes /ping answer 500.
+    await sagemaker.send(
+      new CreateModelCommand({
+        ModelName: `${name}-sick`,
+        PrimaryContainer: { Image: images['v1']!, Environment: { TINY_MODEL_MODE: 'fail-ping' } }
+      })
+    );
+    await sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: `${name}-sick`,
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: `${name}-sick`,
+            InitialInstanceCount: 1,
+            InstanceType: 'ml.t2.medium',
+            ContainerStartupHealthCheckTimeoutInSeconds: 60
+          }
+        ]
+      })
+    );
+    await sagemaker.send(
+      new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: `${name}-sick` })
+    );
+    expect((await sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }))).EndpointStatus).toBe(
+      'Updating'
+    );
+    // The new container starts beside the serving one, which answers meanwhile.
+    while ((await containersOf(name)).length < 2) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await invoke(name, 'during')).answer.version).toBe('v1');
+
+    const kept = await settled(name);
+    expect(kept).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: name });
+    expect(kept.FailureReason).toContain(
+      'did not pass the ping health check within 60 seconds (last: status 500). Last log lines:'
+    );
+    expect(kept.FailureReason).toContain('model not loaded, /ping answers 500');
+    expect((await invoke(name, 'after')).answer.version).toBe('v1');
+    expect(await containersOf(name)).toHaveLength(1);
+    await sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }));
+  });
+
   it('fails an endpoint whose container crashes, with its last log lines, and removes its containers', async () => {
     const name = `${PREFIX}-failed`;
     await deploy(name, images['crash']!, 2);
