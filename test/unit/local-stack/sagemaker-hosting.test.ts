@@ -416,6 +416,38 @@ describe('local SageMaker hosting (fake container engine)', () => {
     expect(engine.ofEndpoint('first')).toEqual([]);
   });
 
+  it.each([
+    [
+      { SortBy: 'Size' },
+      "Value 'Size' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [Name, CreationTime, Status]"
+    ],
+    [{ SortOrder: 'Sideways' }, "Value 'Sideways' at 'sortOrder' failed to satisfy constraint"],
+    [
+      { MaxResults: 0 },
+      "Value '0' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100"
+    ],
+    [{ NextToken: 'forged' }, 'Invalid pagination token because it is not a token this operation returned.']
+  ] as const)('refuses a list request with %j', async (input, message) => {
+    await expect(sagemaker.send(new ListEndpointsCommand(input as never))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining(message)
+    });
+  });
+
+  it('lists by creation and modification time', async () => {
+    await modelAndConfig('t', `${REGISTRY}/tiny:v1`);
+    const before = new Date(Date.now() - 1000);
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: 'timed', EndpointConfigName: 't' }));
+    const after = new Date(Date.now() + 1000);
+    const names = async (input: Record<string, Date>) =>
+      (await sagemaker.send(new ListEndpointsCommand(input))).Endpoints?.map(
+        (summary) => summary.EndpointName
+      );
+    expect(await names({ CreationTimeAfter: before, CreationTimeBefore: after })).toEqual(['timed']);
+    expect(await names({ CreationTimeAfter: after })).toEqual([]);
+    expect(await names({ LastModifiedTimeBefore: before })).toEqual([]);
+  });
+
   it('restarts InService endpoints after a restart and removes containers a previous run left behind', async () => {
     await modelAndConfig('v1', `${REGISTRY}/tiny:v1`);
     await sagemaker.send(new CreateEndpointCommand({ EndpointName: 'kept', EndpointConfigName: 'v1' }));
