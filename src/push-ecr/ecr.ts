@@ -6,11 +6,13 @@ import {
   GetAuthorizationTokenCommand,
   PutLifecyclePolicyCommand,
   RepositoryNotFoundException,
+  ServerException,
   type ECRClient,
   type ImageTagMutability,
   type Repository
 } from '@aws-sdk/client-ecr';
 import { ActionError } from '../lib/errors.js';
+import { RETRY_ADVICE } from './failures.js';
 import { ACCEPTED_MEDIA_TYPES, configDigestOf, type RemoteImage } from './manifest.js';
 import type { TagMutability } from './mutability.js';
 import { registryHost } from './names.js';
@@ -98,14 +100,22 @@ export async function remoteTags(
   registryId: string,
   tags: readonly string[]
 ): Promise<Map<string, RemoteImage>> {
-  const answer = await ecr.send(
-    new BatchGetImageCommand({
-      registryId,
-      repositoryName,
-      imageIds: tags.map((imageTag) => ({ imageTag })),
-      acceptedMediaTypes: [...ACCEPTED_MEDIA_TYPES]
-    })
-  );
+  const answer = await ecr
+    .send(
+      new BatchGetImageCommand({
+        registryId,
+        repositoryName,
+        imageIds: tags.map((imageTag) => ({ imageTag })),
+        acceptedMediaTypes: [...ACCEPTED_MEDIA_TYPES]
+      })
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ServerException)) throw error;
+      throw new ActionError(
+        `ECR could not read the tags of ${repositoryName}, even after the SDK's retries: ${error.message}`,
+        RETRY_ADVICE
+      );
+    });
   const failure = answer.failures?.find((item) => item.failureCode !== 'ImageNotFound');
   if (failure) {
     throw new ActionError(

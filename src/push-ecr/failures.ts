@@ -1,6 +1,6 @@
 import { ActionError } from '../lib/errors.js';
 
-const RETRY_ADVICE =
+export const RETRY_ADVICE =
   'Nothing was overwritten; re-run the job once the registry answers again (the push is idempotent: ' +
   'layers already uploaded are not sent twice and a tag that already holds this image is skipped).';
 
@@ -33,6 +33,12 @@ export function pushFailure(reference: string, output: string): ActionError {
 
 /** Turns docker login output into the failure a user can act on. */
 export function loginFailure(registry: string, output: string, credentialsHint: string): ActionError {
+  if (registryUnavailable(output) && !/unauthorized|denied|expired/i.test(output)) {
+    return new ActionError(
+      `The registry ${registry} did not answer docker login: ${lastErrorLine(output)}.`,
+      RETRY_ADVICE
+    );
+  }
   return new ActionError(`docker login to ${registry} failed: ${lastErrorLine(output)}.`, credentialsHint);
 }
 
