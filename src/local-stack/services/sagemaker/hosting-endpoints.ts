@@ -59,10 +59,14 @@ export class EndpointController {
     this.store.save();
     this.track(
       (async () => {
-        if (fleet) await stopFleet(fleet, this.fleetOptions.engine);
-        await this.fleetOptions.engine.remove(await this.containersOf(record.EndpointName));
-        if (this.store.endpoint(region, record.EndpointName) === record) {
-          this.store.deleteEndpoint(region, record.EndpointName);
+        try {
+          if (fleet) await stopFleet(fleet, this.fleetOptions.engine);
+          await this.fleetOptions.engine.remove(await this.containersOf(record.EndpointName));
+        } finally {
+          // A container Docker failed to remove still carries the stack's label: the next start removes it.
+          if (!this.stopping && this.store.endpoint(region, record.EndpointName) === record) {
+            this.store.deleteEndpoint(region, record.EndpointName);
+          }
         }
       })()
     );
