@@ -3,13 +3,16 @@
 // - wall time of a no-change deploy, and how many API calls it makes (counted from the stack's request log);
 // - lag between the stack reaching its terminal state (the timestamp of its terminal stack event) and the
 //   step's process exiting, for updates;
-// - for scale, the wall time of a step that fails on its inputs (Node start-up and loading the bundle).
+// - for scale, the wall time of a step that fails on its inputs (Node start-up and loading the bundle);
+// - wall time, calls and the same lag for image updates of the shipped realtime-endpoint template on the local
+//   SageMaker hosting, where the stack is quiet while the new container starts.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 
 const root = new URL('..', import.meta.url).pathname;
 const RUNS = 5;
@@ -101,14 +104,9 @@ export async function benchDeployCfnStack() {
       const result = await step({ parameters: `Greeting=update-${run}` });
       if (result.exitCode !== 0) throw new Error(`update failed:\n${result.log}`);
       await settle();
-      const events = await cloudformation.send(new DescribeStackEventsCommand({ StackName: stackName }));
-      const terminal = events.StackEvents?.find(
-        (event) =>
-          event.ResourceType === 'AWS::CloudFormation::Stack' && event.ResourceStatus === 'UPDATE_COMPLETE'
-      );
       updates.push({
         ms: result.ms,
-        lagMs: result.exitedAt - (terminal?.Timestamp?.getTime() ?? NaN),
+        lagMs: result.exitedAt - (await terminalEventTime(cloudformation, stackName)),
         calls: callsOf(requestLog.slice(before))
       });
     }
@@ -119,6 +117,7 @@ export async function benchDeployCfnStack() {
       badInput.push((await runStep(env, { 'stack-name': '1-invalid' })).ms);
     }
     await step({ delete: 'true' });
+    const endpoint = await benchEndpointUpdates(env, info, requestLog);
 
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const calls = noChange[0].calls;
@@ -139,6 +138,16 @@ export async function benchDeployCfnStack() {
     console.log(
       `| step failing on inputs (Node + bundle load, ms) | ${median(badInput).toFixed(0)} | ${RUNS} |`
     );
+    const endpointMedian = (pick) => median(endpoint.map(pick)).toFixed(0);
+    console.log(
+      `| realtime-endpoint image update, wall time (ms) | ${endpointMedian((run) => run.ms)} | ${endpoint.length} |`
+    );
+    console.log(
+      `| realtime-endpoint image update, API calls | ${endpointMedian((run) => run.calls.total)} | ${endpoint.length} |`
+    );
+    console.log(
+      `| lag on realtime-endpoint updates: terminal stack event → step exit (ms) | ${endpointMedian((run) => run.lagMs)} | ${endpoint.length} |`
+    );
     console.log(
       `\nCalls of one no-change deploy: ${Object.entries(calls.byOperation)
         .map(([op, n]) => `${op} ×${n}`)
@@ -154,7 +163,9 @@ export async function benchDeployCfnStack() {
       noChangeCalls: median(noChange.map((run) => run.calls.total)),
       updateMs: median(updates.map((run) => run.ms)),
       terminalToExitLagMs: median(updates.map((run) => run.lagMs)),
-      stepStartupMs: median(badInput)
+      stepStartupMs: median(badInput),
+      endpointUpdateMs: median(endpoint.map((run) => run.ms)),
+      endpointUpdateLagMs: median(endpoint.map((run) => run.lagMs))
     };
   } finally {
     child.kill('SIGTERM');
@@ -164,6 +175,112 @@ export async function benchDeployCfnStack() {
   }
 }
 
+/** When the stack's last update reached UPDATE_COMPLETE, by its own event. */
+async function terminalEventTime(cloudformation, stackName) {
+  const events = await cloudformation.send(new DescribeStackEventsCommand({ StackName: stackName }));
+  const terminal = events.StackEvents?.find(
+    (event) =>
+      event.ResourceType === 'AWS::CloudFormation::Stack' && event.ResourceStatus === 'UPDATE_COMPLETE'
+  );
+  return terminal?.Timestamp?.getTime() ?? NaN;
+}
+
+/**
+ * The shipped realtime-endpoint template with the tiny model image (test/fixtures/tiny-model) on the local
+ * SageMaker hosting: image updates, where the stack is quiet for seconds while the new container starts and
+ * the poller has backed off. Images are built and pushed once, then removed.
+ */
+async function benchEndpointUpdates(env, info, requestLog) {
+  const repository = `bench-deploy-${process.pid}/tiny-model`;
+  const dockerConfig = mkdtempSync(join(tmpdir(), 'modelship-bench-docker-'));
+  const config = {
+    region: info.region,
+    endpoint: info.endpoint,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }
+  };
+  const ecr = new ECRClient(config);
+  const cloudformation = new CloudFormationClient(config);
+  const images = [];
+  const stackName = `bench-endpoint-${process.pid}`;
+  try {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: repository }));
+    const token = await ecr.send(new GetAuthorizationTokenCommand({}));
+    const [user, password] = Buffer.from(token.authorizationData[0].authorizationToken, 'base64')
+      .toString()
+      .split(':');
+    const login = [
+      '--config',
+      dockerConfig,
+      'login',
+      '--username',
+      user,
+      '--password-stdin',
+      info.registryHost
+    ];
+    await program('docker', login, password);
+    const pushed = [];
+    for (const version of ['v1', 'v2']) {
+      const reference = `${info.registryHost}/${repository}:${version}`;
+      const context = join(root, 'test/fixtures/tiny-model');
+      await program('docker', [
+        'build',
+        '--quiet',
+        '--build-arg',
+        `VERSION=${version}`,
+        '--tag',
+        reference,
+        context
+      ]);
+      images.push(reference);
+      const output = await program('docker', ['--config', dockerConfig, 'push', reference]);
+      pushed.push(`${info.registryHost}/${repository}@${/digest: (sha256:[a-f0-9]{64})/.exec(output)?.[1]}`);
+    }
+    images.push(...pushed);
+    const deploy = (image) =>
+      runStep(env, {
+        'stack-name': stackName,
+        template: 'realtime-endpoint',
+        parameters: `ImageUri=${image}\nEndpointName=${stackName}\nExecutionRoleArn=arn:aws:iam::000000000000:role/bench`,
+        'wait-for-endpoints': 'true'
+      });
+    const created = await deploy(pushed[0]);
+    if (created.exitCode !== 0) throw new Error(`endpoint stack creation failed:\n${created.log}`);
+    const runs = [];
+    for (let run = 0; run < 3; run += 1) {
+      const before = requestLog.length;
+      const result = await deploy(pushed[(run + 1) % 2]);
+      if (result.exitCode !== 0) throw new Error(`endpoint update failed:\n${result.log}`);
+      await settle();
+      runs.push({
+        ms: result.ms,
+        lagMs: result.exitedAt - (await terminalEventTime(cloudformation, stackName)),
+        calls: callsOf(requestLog.slice(before))
+      });
+    }
+    return runs;
+  } finally {
+    await runStep(env, { 'stack-name': stackName, delete: 'true' });
+    for (const image of images) await program('docker', ['rmi', '--force', image]).catch(() => undefined);
+    rmSync(dockerConfig, { recursive: true, force: true });
+    ecr.destroy();
+    cloudformation.destroy();
+  }
+}
+
+/** Runs a program with an argument array; resolves with its output, rejects on a non-zero exit. */
+function program(command, args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')}: ${output}`))
+    );
+    child.stdin.end(input ?? '');
+  });
+}
 /** Runs the bundle as the runner does: inputs as INPUT_* variables, a fresh process per step. */
 function runStep(env, inputs) {
   const stepEnv = { ...process.env, ...env, NODE_NO_WARNINGS: '1' };
