@@ -129,10 +129,10 @@ async function containersOf(endpoint: string): Promise<string[]> {
   return ps.stdout.split('\n').filter(Boolean);
 }
 
-async function invokedVersion(): Promise<string> {
+async function invokedVersion(endpoint = endpointName): Promise<string> {
   const response = await clients().runtime.send(
     new InvokeEndpointCommand({
-      EndpointName: endpointName,
+      EndpointName: endpoint,
       ContentType: 'text/csv',
       Body: Buffer.from('1,2,3')
     })
@@ -238,5 +238,29 @@ describe('deploy-cfn-stack with the realtime-endpoint template on the local stac
     expect(second.log).toMatch(/Z {2}Endpoint {2}AWS::SageMaker::Endpoint {2}CREATE_COMPLETE/);
     expect(second.outputs).toMatchObject({ 'no-changes': 'true', 'stack-status': 'CREATE_COMPLETE' });
     expectSuccess(await deployStep({ delete: 'true' }, busyStack));
+  }, 600_000);
+
+  it('deploys the serverless-endpoint template for a pull-request preview and tears it down', async () => {
+    const image = await pushImage('preview');
+    const previewStack = `${stackName}-pr-7`;
+    const previewEndpoint = `${endpointName}-pr-7`;
+
+    const deployed = await deployStep(
+      {
+        template: 'serverless-endpoint',
+        parameters: `ImageUri=${image}\nEndpointName=${previewEndpoint}\nExecutionRoleArn=arn:aws:iam::000000000000:role/x\nMemorySizeInMB=1024`,
+        'wait-for-endpoints': 'true'
+      },
+      previewStack
+    );
+
+    expectSuccess(deployed);
+    expect(deployed.outputs).toMatchObject({
+      EndpointName: previewEndpoint,
+      'stack-status': 'CREATE_COMPLETE'
+    });
+    expect(await invokedVersion(previewEndpoint)).toBe('preview');
+    expectSuccess(await deployStep({ delete: 'true' }, previewStack));
+    expect(await containersOf(previewEndpoint)).toEqual([]);
   }, 600_000);
 });
