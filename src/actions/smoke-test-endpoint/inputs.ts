@@ -1,0 +1,172 @@
+import { InputError } from '../../lib/errors.js';
+import { getList, getNumber, getOptionalString, getString, type InputReader } from '../../lib/inputs.js';
+import type { LoadPlan } from '../../smoke-test/load.js';
+import type { Thresholds } from '../../smoke-test/run.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../smoke-test/retry.js';
+
+export const Input = {
+  EndpointName: 'endpoint-name',
+  Url: 'url',
+  Cases: 'cases',
+  PingPath: 'ping-path',
+  InvocationsPath: 'invocations-path',
+  WaitTimeoutSeconds: 'wait-timeout-seconds',
+  MaxAttempts: 'max-attempts',
+  LoadRequests: 'load-requests',
+  LoadDurationSeconds: 'load-duration-seconds',
+  LoadConcurrency: 'load-concurrency',
+  MaxP95Ms: 'max-p95-ms',
+  MaxErrorRate: 'max-error-rate',
+  AwsRegion: 'aws-region',
+  ReportPath: 'report-path'
+} as const;
+
+export const Output = {
+  Passed: 'passed',
+  Failed: 'failed',
+  P50Ms: 'p50-ms',
+  P95Ms: 'p95-ms',
+  P99Ms: 'p99-ms',
+  Throughput: 'throughput',
+  Report: 'report'
+} as const;
+
+export const DEFAULT_CASES = 'smoke/**/*.{json,yaml,yml}';
+const DEFAULT_LOAD_REQUESTS = 100;
+/** Creating a SageMaker endpoint usually takes 5 to 15 minutes; half an hour leaves room for slow images. */
+const DEFAULT_WAIT_SECONDS = 1800;
+
+export type Target =
+  | { mode: 'sagemaker'; endpointName: string; region: string | undefined }
+  | { mode: 'http'; url: string; pingPath: string; invocationsPath: string };
+
+export interface Inputs {
+  target: Target;
+  /** Glob patterns relative to the workspace. */
+  cases: string[];
+  waitTimeoutMs: number;
+  retry: RetryPolicy;
+  load?: LoadPlan;
+  thresholds: Thresholds;
+  /** Empty: RUNNER_TEMP/smoke-test-report.json. */
+  reportPath: string | undefined;
+}
+
+/** SageMaker's rule for endpoint names. */
+const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+export function parseInputs(read: InputReader): Inputs {
+  const target = parseTarget(read);
+  const cases = getList(read, Input.Cases, { commas: false });
+  const load = parseLoad(read);
+  const thresholds: Thresholds = {};
+  const maxP95Ms = getNumber(read, Input.MaxP95Ms, undefined, { min: 0 });
+  const maxErrorRate = getNumber(read, Input.MaxErrorRate, undefined, { min: 0, max: 1 });
+  if (maxP95Ms !== undefined) thresholds.maxP95Ms = maxP95Ms;
+  if (maxErrorRate !== undefined) thresholds.maxErrorRate = maxErrorRate;
+  if (!load && (maxP95Ms !== undefined || maxErrorRate !== undefined)) {
+    throw new InputError(
+      maxP95Ms !== undefined ? Input.MaxP95Ms : Input.MaxErrorRate,
+      'needs a load phase, but load-requests is 0',
+      'Give load-requests or load-duration-seconds, or remove the threshold.'
+    );
+  }
+  return {
+    target,
+    cases: cases.length > 0 ? cases : [DEFAULT_CASES],
+    waitTimeoutMs:
+      (getNumber(read, Input.WaitTimeoutSeconds, DEFAULT_WAIT_SECONDS, { min: 1 }) ?? DEFAULT_WAIT_SECONDS) *
+      1000,
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      maxAttempts:
+        getNumber(read, Input.MaxAttempts, DEFAULT_RETRY_POLICY.maxAttempts, {
+          min: 1,
+          max: 20,
+          integer: true
+        }) ?? DEFAULT_RETRY_POLICY.maxAttempts
+    },
+    thresholds,
+    reportPath: getOptionalString(read, Input.ReportPath),
+    ...(load !== undefined && { load })
+  };
+}
+
+function parseTarget(read: InputReader): Target {
+  const endpointName = getOptionalString(read, Input.EndpointName);
+  const url = getOptionalString(read, Input.Url);
+  if ((endpointName === undefined) === (url === undefined)) {
+    throw new InputError(
+      endpointName === undefined ? Input.EndpointName : Input.Url,
+      endpointName === undefined
+        ? 'neither endpoint-name nor url was given'
+        : 'both endpoint-name and url were given',
+      "Set 'endpoint-name' to test a SageMaker endpoint, or 'url' to test a container over plain HTTP."
+    );
+  }
+  if (endpointName !== undefined) {
+    if (!ENDPOINT_NAME.test(endpointName)) {
+      throw new InputError(
+        Input.EndpointName,
+        `'${endpointName}' is not a SageMaker endpoint name`,
+        'Endpoint names have letters, digits and hyphens, at most 63 characters.'
+      );
+    }
+    return { mode: 'sagemaker', endpointName, region: getOptionalString(read, Input.AwsRegion) };
+  }
+  return {
+    mode: 'http',
+    url: parseUrl(url!),
+    pingPath: parsePath(read, Input.PingPath, '/ping'),
+    invocationsPath: parsePath(read, Input.InvocationsPath, '/invocations')
+  };
+}
+
+function parseUrl(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InputError(
+      Input.Url,
+      `'${value}' is not a URL`,
+      'Give the base URL, e.g. http://127.0.0.1:8080.'
+    );
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new InputError(
+      Input.Url,
+      `'${value}' is not an http(s) URL`,
+      'Give the base URL, e.g. http://127.0.0.1:8080.'
+    );
+  }
+  return value;
+}
+
+function parsePath(read: InputReader, name: string, fallback: string): string {
+  const value = getString(read, name, { default: fallback });
+  if (!value.startsWith('/') || /\s/.test(value)) {
+    throw new InputError(
+      name,
+      `'${value}' is not a URL path`,
+      `Give a path starting with '/', e.g. '${fallback}'.`
+    );
+  }
+  return value;
+}
+
+function parseLoad(read: InputReader): LoadPlan | undefined {
+  const concurrency = getNumber(read, Input.LoadConcurrency, 4, { min: 1, max: 256, integer: true }) ?? 4;
+  const requests = getNumber(read, Input.LoadRequests, undefined, { min: 0, integer: true });
+  const seconds = getNumber(read, Input.LoadDurationSeconds, undefined, { min: 0 });
+  if (requests !== undefined && seconds !== undefined) {
+    throw new InputError(
+      Input.LoadDurationSeconds,
+      'was given together with load-requests',
+      'Give one: a number of requests or a duration.'
+    );
+  }
+  if (seconds !== undefined) return seconds > 0 ? { concurrency, durationMs: seconds * 1000 } : undefined;
+  const count = requests ?? DEFAULT_LOAD_REQUESTS;
+  return count > 0 ? { concurrency, requests: count } : undefined;
+}

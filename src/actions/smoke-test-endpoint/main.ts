@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { awsClientConfig } from '../../lib/aws.js';
+import { ActionError, InputError } from '../../lib/errors.js';
+import { readGitHubContext } from '../../lib/github-context.js';
+import { readActionInput, type InputReader } from '../../lib/inputs.js';
+import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
+import { CaseFileError, formatProblem, loadCases } from '../../smoke-test/cases.js';
+import { systemClock } from '../../smoke-test/clock.js';
+import { formatMs } from '../../smoke-test/expectations.js';
+import { expandGlobs } from '../../smoke-test/glob.js';
+import { httpInvoker } from '../../smoke-test/http-invoker.js';
+import type { EndpointInvoker } from '../../smoke-test/invoker.js';
+import { writeReport } from '../../smoke-test/report.js';
+import { runSmokeTest, type SmokeTestResult } from '../../smoke-test/run.js';
+import { sageMakerInvoker } from '../../smoke-test/sagemaker-invoker.js';
+import {
+  CASE_COLUMNS,
+  LOAD_COLUMNS,
+  caseRows,
+  failureDetails,
+  failureMessage,
+  failureText,
+  loadRows
+} from '../../smoke-test/summary.js';
+import { waitForEndpoint, waitForPing, type WaitOptions } from '../../smoke-test/waiter.js';
+import { Input, Output, parseInputs, type Inputs } from './inputs.js';
+
+export interface RunOptions {
+  read?: InputReader;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** SageMaker's own limit on an invocation; the plain HTTP mode waits as long. */
+const HTTP_TIMEOUT_MS = 60_000;
+
+export async function run(options: RunOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const inputs = parseInputs(options.read ?? readActionInput);
+  const workspace = readGitHubContext(env).workspace;
+  const cases = readCaseFiles(inputs.cases, workspace);
+  core.info(`${cases.length} case(s): ${cases.map((entry) => entry.file).join(', ')}`);
+
+  const startedAt = new Date().toISOString();
+  const invoker = await connect(inputs, env);
+  let result: SmokeTestResult;
+  try {
+    result = await runSmokeTest(
+      {
+        cases,
+        thresholds: inputs.thresholds,
+        retry: inputs.retry,
+        ...(inputs.load && { load: inputs.load })
+      },
+      { invoker, clock: systemClock, log: (message) => core.info(message) }
+    );
+  } finally {
+    invoker.close();
+  }
+
+  const reportPath = inputs.reportPath
+    ? join(workspace, inputs.reportPath)
+    : join(env['RUNNER_TEMP'] ?? workspace, 'smoke-test-report.json');
+  writeReport(reportPath, {
+    version: 1,
+    mode: inputs.target.mode,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ...result
+  });
+  for (const entry of result.cases.filter((caseResult) => !caseResult.passed)) {
+    core.error(failureText(entry), { file: entry.file, title: `Smoke case failed: ${entry.name}` });
+  }
+  setOutputs({
+    [Output.Passed]: result.passed,
+    [Output.Failed]: result.failed,
+    [Output.P50Ms]: latencyOutput(result, 'p50'),
+    [Output.P95Ms]: latencyOutput(result, 'p95'),
+    [Output.P99Ms]: latencyOutput(result, 'p99'),
+    [Output.Throughput]: result.load ? result.load.throughput.toFixed(1) : '',
+    [Output.Report]: reportPath
+  });
+  await summarize(result);
+
+  const failure = failureMessage(result);
+  if (failure) throw new ActionError(failure, `The report is at ${reportPath}.`);
+}
+
+function readCaseFiles(patterns: string[], workspace: string) {
+  const files = expandGlobs(patterns, workspace);
+  if (files.length === 0) {
+    throw new InputError(
+      Input.Cases,
+      `no file matches ${patterns.map((pattern) => `'${pattern}'`).join(', ')} under ${workspace}`,
+      'Check the pattern (relative to the repository root) and that the case files are checked out.'
+    );
+  }
+  try {
+    return loadCases(files, workspace);
+  } catch (error) {
+    if (error instanceof CaseFileError) {
+      for (const problem of error.problems) {
+        core.error(formatProblem(problem), { file: problem.file, title: 'Invalid smoke case file' });
+      }
+    }
+    throw error;
+  }
+}
+
+/** Waits for the endpoint to be ready and returns the invoker for its mode. */
+async function connect(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<EndpointInvoker> {
+  const wait: WaitOptions = {
+    timeoutMs: inputs.waitTimeoutMs,
+    clock: systemClock,
+    log: (message) => core.info(message),
+    warn: (message) => core.warning(message)
+  };
+  const { target } = inputs;
+  if (target.mode === 'http') {
+    const invoker = httpInvoker({ ...target, timeoutMs: HTTP_TIMEOUT_MS });
+    try {
+      await waitForPing(invoker.ping, target.url + target.pingPath, wait);
+    } catch (error) {
+      invoker.close();
+      throw error;
+    }
+    return invoker;
+  }
+  const config = awsClientConfig(target.region, env);
+  const sagemaker = new SageMakerClient(config);
+  try {
+    await waitForEndpoint(sagemaker, target.endpointName, wait);
+  } finally {
+    sagemaker.destroy();
+  }
+  // One attempt per SDK call: the smoke test's retry policy decides, and each latency is one request's.
+  return sageMakerInvoker(new SageMakerRuntimeClient({ ...config, maxAttempts: 1 }), target.endpointName);
+}
+
+function latencyOutput(result: SmokeTestResult, key: 'p50' | 'p95' | 'p99'): string {
+  const value = result.load?.latency?.[key];
+  return value === undefined ? '' : formatMs(value);
+}
+
+async function summarize(result: SmokeTestResult): Promise<void> {
+  await writeSummaryTable(
+    `Smoke test of ${result.target}: ${result.passed} passed, ${result.failed} failed`,
+    CASE_COLUMNS,
+    caseRows(result)
+  );
+  if (result.load) await writeSummaryTable('Load phase', LOAD_COLUMNS, loadRows(result));
+  const details = failureDetails(result);
+  if (details) await writeSummaryText(details);
+}
