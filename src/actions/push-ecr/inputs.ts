@@ -75,6 +75,13 @@ export function parseInputs(read: InputReader, workspace: string): PushInputs {
       "Use 2 to 256 lowercase letters and digits, separated by '.', '_', '-' or '/' (e.g. 'acme/sentiment-model'), without a registry host or tag."
     );
   }
+  if (/^[0-9]{12}\.dkr\.ecr\./.test(repository)) {
+    throw new InputError(
+      Input.Repository,
+      `'${repository}' is a repository URI`,
+      `Give the repository name alone ('${repository.slice(repository.indexOf('/') + 1)}'); the registry comes from 'registry-id' and the region.`
+    );
+  }
   const tags = getList(read, Input.Tags);
   if (tags.length === 0) tags.push(defaultTag(image));
   for (const tag of tags) {
