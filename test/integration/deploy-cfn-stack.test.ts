@@ -253,6 +253,43 @@ describe('deploy-cfn-stack against the local stack', () => {
     await deployStep({ 'stack-name': stackName, delete: 'true' });
   }, 120_000);
 
+  it('rides out throttling: the SDK retries throttled calls and the step succeeds', async () => {
+    const stackName = uniqueStackName();
+    for (const operation of [
+      'DescribeStacks',
+      'CreateChangeSet',
+      'DescribeChangeSet',
+      'DescribeStackEvents'
+    ]) {
+      await stack.injectFault({
+        service: 'cloudformation',
+        operation,
+        code: 'Throttling',
+        message: 'Rate exceeded',
+        count: 2
+      });
+    }
+
+    const logBefore = stack.output().length;
+    const run = await deployStep({
+      'stack-name': stackName,
+      template: 'greeting.yaml',
+      parameters: 'Greeting=hi'
+    });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ 'stack-status': 'CREATE_COMPLETE', Message: 'hi, world' });
+    const throttled =
+      stack
+        .output()
+        .slice(logBefore)
+        .match(/ 400 [\d.]+ms/g) ?? [];
+    // The 8 throttled answers, and the ValidationError saying the new stack does not exist yet.
+    expect(throttled).toHaveLength(9);
+    await stack.clearFaults();
+    await deployStep({ 'stack-name': stackName, delete: 'true' });
+  }, 60_000);
+
   it.each([
     [
       'a template that is not YAML',
