@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -61,7 +61,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
 
   const reportPath = inputs.reportPath
-    ? join(workspace, inputs.reportPath)
+    ? resolve(workspace, inputs.reportPath)
     : join(env['RUNNER_TEMP'] ?? workspace, 'smoke-test-report.json');
   writeReport(reportPath, {
     version: 1,
