@@ -53,10 +53,10 @@ export async function pushImage(target: PushTarget, request: PushRequest): Promi
     if (state.action === 'push' && state.reason === 'moves')
       core.info(`${target.repositoryUri}:${state.tag} moves from ${state.from} to this image.`);
   }
-  if (toPush.length === 0) {
-    const remote = (states[0] as Extract<TagState, { action: 'keep' }>).remote;
-    checkManifest(request, `${target.repositoryUri}:${states[0]?.tag}`, remote);
-    return result(target, remote, false, states);
+  const kept = states.find((state) => state.action === 'keep');
+  if (toPush.length === 0 && kept) {
+    checkManifest(request, `${target.repositoryUri}:${kept.tag}`, kept.remote);
+    return result(target, kept.remote, false, states);
   }
 
   await target.login(request.configDir);

@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { dockerLogin, inspectRemoteTag } from './docker.js';
 import { registryLogin, remoteTags, type EcrRepository } from './ecr.js';
@@ -40,7 +39,6 @@ export function registryTarget(
   credentials: RegistryCredentials,
   configDir: string
 ): PushTarget {
-  core.setSecret(credentials.password);
   const repositoryUri = `${registry}/${repositoryName}`;
   let loggedIn: Promise<void> | undefined;
   const login = () =>
