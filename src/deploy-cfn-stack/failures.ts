@@ -5,18 +5,32 @@ import type { DeployRequest } from './types.js';
 
 // The errors a deploy ends with: what happened, where, and what to do next.
 
+/** A stack operation that ended in a failure status; it carries the status for the step's outputs. */
+export class StackOperationFailed extends ActionError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly stackId: string,
+    readonly stackStatus: string
+  ) {
+    super(message, hint);
+    this.name = 'StackOperationFailed';
+  }
+}
+
 /** The error for an operation that ended in a failure status, naming the first resource that failed. */
 export function operationFailure(
   stackName: string,
   status: string,
   events: readonly StackEvent[],
   hint: string
-): ActionError {
+): StackOperationFailed {
   const failure = firstFailure(events);
   const cause = failure
     ? ` First failure: ${failure.LogicalResourceId} (${failure.ResourceType}) ${failure.ResourceStatus}: ${asSentence(failure.ResourceStatusReason ?? '')}`
     : '';
-  return new ActionError(`Stack ${stackName} ended in ${status}.${cause}`, hint);
+  const stackId = events.find((event) => event.StackId)?.StackId ?? '';
+  return new StackOperationFailed(`Stack ${stackName} ended in ${status}.${cause}`, hint, stackId, status);
 }
 
 /** CreateChangeSet refused outright: say which input to look at. */

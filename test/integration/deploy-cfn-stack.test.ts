@@ -190,6 +190,10 @@ describe('deploy-cfn-stack against the local stack', () => {
       )
     );
     expect(failed.log).toContain('what it served before keeps serving');
+    expect(failed.outputs).toEqual({
+      'stack-id': created.outputs['stack-id'],
+      'stack-status': 'UPDATE_ROLLBACK_COMPLETE'
+    });
     const afterRollback = await readStack(stackName);
     expect(afterRollback?.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(afterRollback?.Outputs).toContainEqual(

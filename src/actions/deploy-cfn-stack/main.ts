@@ -10,6 +10,7 @@ import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
 import { CHANGE_COLUMNS, changeSummaryRows } from '../../deploy-cfn-stack/change-table.js';
 import { deploy } from '../../deploy-cfn-stack/deploy.js';
+import { StackOperationFailed } from '../../deploy-cfn-stack/failures.js';
 import { systemClock } from '../../deploy-cfn-stack/polling.js';
 import { teardown } from '../../deploy-cfn-stack/teardown.js';
 import type { DeployResult, Engine } from '../../deploy-cfn-stack/types.js';
@@ -49,7 +50,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
     return;
   }
 
-  const result = await deploy(engine, inputs.request);
+  const result = await deploy(engine, inputs.request).catch((error: unknown) => {
+    // Later steps (`if: failure()`) can still tell which stack failed and how it was left.
+    if (error instanceof StackOperationFailed) {
+      setOutputs({ [Output.StackId]: error.stackId, [Output.StackStatus]: error.stackStatus });
+    }
+    throw error;
+  });
   setDeployOutputs(result);
   await summarizeDeploy(inputs.request.stackName, result);
 }
