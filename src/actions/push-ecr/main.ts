@@ -20,11 +20,11 @@ export async function run(): Promise<void> {
   const inputs = parseInputs(readActionInput, readGitHubContext().workspace);
   if (inputs.destination.kind === 'registry') core.setSecret(inputs.destination.password);
   const local = await inspectLocalImage(inputs.image);
-  const configDir = createDockerConfigDir();
   const ecr =
     inputs.destination.kind === 'ecr'
       ? new ECRClient(awsClientConfig(inputs.destination.awsRegion))
       : undefined;
+  const configDir = createDockerConfigDir();
   try {
     const target = await pushTarget(inputs, ecr, configDir);
     const result = await pushImage(target, {
