@@ -22,11 +22,14 @@ export interface BuildCommand {
   env: Record<string, string>;
   /** What the chosen builder cannot do with these inputs, said instead of silently dropped. */
   warnings: string[];
+  /** False when the result cannot land in the local image store (a multi-platform buildx build). */
+  loadsImage: boolean;
 }
 
 /** The exact `docker` arguments for a plan: a pure function, so every input's effect is testable. */
 export function buildCommand(plan: BuildPlan, builder: Builder): BuildCommand {
   const warnings: string[] = [];
+  let loadsImage = true;
   const args = builder === 'buildx' ? ['buildx', 'build'] : ['build'];
   args.push('--file', plan.dockerfile, '--iidfile', plan.imageIdFile);
   for (const reference of plan.references) args.push('--tag', reference);
@@ -42,9 +45,17 @@ export function buildCommand(plan: BuildPlan, builder: Builder): BuildCommand {
     if (plan.platforms.length > 0) args.push('--platform', plan.platforms.join(','));
     // Provenance attestations turn the pushed manifest into an OCI index, which SageMaker refuses.
     args.push(`--provenance=${plan.provenance}`);
-    // A multi-platform result cannot be loaded into the local image store.
-    if (plan.platforms.length <= 1) args.push('--load');
+    if (plan.platforms.length <= 1) {
+      args.push('--load');
+    } else {
+      loadsImage = false;
+      warnings.push(
+        `A multi-platform image (${plan.platforms.join(', ')}) cannot be loaded into the local image store: it stays in the build cache (export it with 'cache-to'), and later steps cannot push it. Build one platform for SageMaker.`
+      );
+    }
   } else {
+    // Without it a failed step's container stays behind on the runner after every failed build.
+    args.push('--force-rm');
     if (plan.platforms.length === 1) args.push('--platform', plan.platforms[0] as string);
     if (plan.platforms.length > 1) {
       warnings.push(
@@ -61,5 +72,5 @@ export function buildCommand(plan: BuildPlan, builder: Builder): BuildCommand {
     }
   }
   args.push(plan.context);
-  return { args, env: builder === 'classic' ? { DOCKER_BUILDKIT: '0' } : {}, warnings };
+  return { args, env: builder === 'classic' ? { DOCKER_BUILDKIT: '0' } : {}, warnings, loadsImage };
 }

@@ -1,23 +1,31 @@
 import { ActionError } from '../lib/errors.js';
 import { runCommand } from '../lib/exec.js';
 
-/** Fails early, with the fix, when no Docker engine answers (the most common runner misconfiguration). */
-export async function requireDockerEngine(): Promise<string> {
-  const result = await runCommand('docker', ['version', '--format', '{{.Server.Version}}'], { silent: true });
-  const version = result.stdout.trim();
-  if (result.exitCode !== 0 || version === '') {
-    const reason = result.stderr.trim().split('\n').pop() ?? 'no answer';
+export interface DockerEngine {
+  serverVersion: string;
+  /** Whether the buildx CLI plugin is installed, so `docker buildx build` can be used. */
+  hasBuildx: boolean;
+}
+
+/**
+ * One `docker info` answers both questions the action asks before building: is an engine reachable (it
+ * fails early, with the fix, when not: the most common runner misconfiguration), and is buildx installed.
+ */
+export async function probeDockerEngine(): Promise<DockerEngine> {
+  const result = await runCommand(
+    'docker',
+    ['info', '--format', '{{.ServerVersion}}|{{range .ClientInfo.Plugins}}{{.Name}} {{end}}'],
+    { silent: true }
+  );
+  const [serverVersion = '', plugins = ''] = result.stdout.trim().split('|');
+  if (result.exitCode !== 0 || serverVersion === '') {
+    const reason = result.stderr.trim().split('\n').pop() || 'no answer';
     throw new ActionError(
       `The Docker engine is not reachable (${reason}).`,
       'Run the job on a runner with Docker (ubuntu-latest has it), or start dockerd / set DOCKER_HOST.'
     );
   }
-  return version;
-}
-
-export async function hasBuildx(): Promise<boolean> {
-  const result = await runCommand('docker', ['buildx', 'version'], { silent: true });
-  return result.exitCode === 0;
+  return { serverVersion, hasBuildx: plugins.split(' ').includes('buildx') };
 }
 
 export interface ImageFacts {

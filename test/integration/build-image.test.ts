@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,11 @@ jest.setTimeout(600_000);
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const suffix = randomBytes(4).toString('hex');
 const image = `modelship-test/build-image-${suffix}`;
-const sha = randomBytes(20).toString('hex');
+// The checkout's own commit, as after actions/checkout: its commit time becomes the `created` label.
+const sha = execFileSync('git', ['-C', PROJECT_ROOT, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+const committed = execFileSync('git', ['-C', PROJECT_ROOT, 'show', '--no-patch', '--format=%ct', sha], {
+  encoding: 'utf8'
+}).trim();
 
 function pullRequestEvent(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
@@ -32,10 +36,12 @@ const githubEnv = {
   GITHUB_EVENT_PATH: pullRequestEvent()
 };
 
+// Removed by reference, never by ID with --force, which would untag another build that shares the ID.
 afterAll(() => {
-  const ids = docker('image', 'ls', '--quiet', image).split('\n').filter(Boolean);
-  if (ids.length > 0)
-    execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { stdio: 'ignore' });
+  const references = docker('image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', image)
+    .split('\n')
+    .filter(Boolean);
+  if (references.length > 0) execFileSync('docker', ['image', 'rm', ...references], { stdio: 'ignore' });
 });
 
 describe('build-image builds the starter model', () => {
@@ -81,6 +87,7 @@ describe('build-image builds the starter model', () => {
       'org.opencontainers.image.revision': sha,
       'org.opencontainers.image.source': 'https://github.com/acme/diabetes-model',
       'org.opencontainers.image.version': sha.slice(0, 7),
+      'org.opencontainers.image.created': new Date(Number(committed) * 1000).toISOString(),
       'com.example.team': 'ml-platform'
     });
     expect(docker('image', 'inspect', '--format', '{{.Id}}', outputs['image']!)).toBe(outputs['image-id']);
@@ -137,17 +144,29 @@ async function waitForPing(url: string): Promise<void> {
 
 describe('build-image failures', () => {
   const workspace = mkdtempSync(join(tmpdir(), 'build-image-ws-'));
-  writeFileSync(join(workspace, 'Dockerfile'), 'FROM debian:bookworm-slim\nRUN echo preparing\nRUN exit 3\n');
+  // The label marks this test's layers and, inherited, any container a step leaves behind.
+  const marker = `modelship-test=${suffix}`;
+  writeFileSync(
+    join(workspace, 'Dockerfile'),
+    `FROM debian:bookworm-slim\nLABEL ${marker}\nRUN echo preparing\nRUN exit 3\n`
+  );
 
-  it('names the failing Dockerfile step', async () => {
+  afterAll(() => {
+    const layers = docker('image', 'ls', '--all', '--quiet', '--filter', `label=${marker}`);
+    // Removing the last layer also removes its untagged parents, so a later ID may already be gone.
+    for (const id of new Set(layers.split('\n').filter(Boolean))) spawnSync('docker', ['image', 'rm', id]);
+  });
+
+  it('names the failing Dockerfile step and leaves no container behind', async () => {
     const run = await runBundledAction('build-image', {
       inputs: { image: `modelship-test/broken-${suffix}` },
       env: { GITHUB_WORKSPACE: workspace }
     });
     expect(run.exitCode).toBe(1);
     expect(run.log).toMatch(
-      /::error::The image build failed at Step 3\/\d+: RUN exit 3: The command .* returned a non-zero code: 3/
+      /::error::The image build failed at Step 4\/\d+: RUN exit 3: The command .* returned a non-zero code: 3/
     );
+    expect(docker('ps', '--all', '--quiet', '--filter', `label=${marker}`)).toBe('');
   });
 
   it.each<[string, Record<string, string>, string]>([

@@ -8,7 +8,8 @@ import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
 import { buildCommand, type BuildPlan } from '../../build-image/command.js';
-import { hasBuildx, inspectImage, requireDockerEngine } from '../../build-image/docker.js';
+import { creationTime } from '../../build-image/created.js';
+import { inspectImage, probeDockerEngine } from '../../build-image/docker.js';
 import { failingStep, failureReason } from '../../build-image/failure.js';
 import { mergeLabels, ociLabels } from '../../build-image/labels.js';
 import { defaultTags } from '../../build-image/tags.js';
@@ -17,12 +18,16 @@ import { Output, parseInputs } from './inputs.js';
 export async function run(): Promise<void> {
   const github = readGitHubContext();
   const inputs = parseInputs(readActionInput, github.workspace);
-  await requireDockerEngine();
-  const builder = (await hasBuildx()) ? 'buildx' : 'classic';
+  // Independent probes, run together: each costs a process start, and the step's overhead is benchmarked.
+  const [engine, created] = await Promise.all([
+    probeDockerEngine(),
+    creationTime(process.env, github.workspace, github.sha)
+  ]);
+  const builder = engine.hasBuildx ? 'buildx' : 'classic';
 
   const tags = inputs.tags.length > 0 ? inputs.tags : defaultTags(github);
   const references = tags.map((tag) => `${inputs.image}:${tag}`);
-  const labels = mergeLabels(ociLabels(github, inputs.image, tags[0] as string, new Date()), inputs.labels);
+  const labels = mergeLabels(ociLabels(github, inputs.image, tags[0] as string, created), inputs.labels);
   const workDir = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), 'build-image-'));
   const plan: BuildPlan = {
     context: inputs.context,
@@ -60,13 +65,14 @@ export async function run(): Promise<void> {
     }
 
     const imageId = readFileSync(plan.imageIdFile, 'utf8').trim();
-    const facts = await inspectImage(imageId);
+    // A multi-platform result is not in the local image store, so it has no local size.
+    const size = command.loadsImage ? (await inspectImage(imageId)).size : undefined;
     const metadata = {
       image: references[0],
       tags: references,
       labels: Object.fromEntries(labels),
       imageId,
-      size: facts.size,
+      size: size ?? null,
       buildSeconds: Number(buildSeconds.toFixed(2)),
       builder
     };
@@ -77,19 +83,20 @@ export async function run(): Promise<void> {
       [Output.Metadata]: JSON.stringify(metadata)
     });
     core.info(
-      `Built ${references.join(', ')} (${imageId}, ${formatBytes(facts.size)}) in ${buildSeconds.toFixed(1)} s.`
+      `Built ${references.join(', ')} (${imageId}, ${formatSize(size)}) in ${buildSeconds.toFixed(1)} s.`
     );
     await writeSummaryTable(
       'build-image',
       ['Image', 'Tags', 'Size', 'Build time'],
-      [[inputs.image, tags.join(', '), formatBytes(facts.size), `${buildSeconds.toFixed(1)} s`]]
+      [[inputs.image, tags.join(', '), formatSize(size), `${buildSeconds.toFixed(1)} s`]]
     );
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-function formatBytes(bytes: number): string {
+function formatSize(bytes: number | undefined): string {
+  if (bytes === undefined) return 'not loaded';
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

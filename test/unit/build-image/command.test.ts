@@ -29,10 +29,12 @@ describe('buildCommand', () => {
       'my-model:abc1234',
       '--tag',
       'my-model:latest',
+      '--force-rm',
       '/ws/model'
     ]);
     expect(command.env).toEqual({ DOCKER_BUILDKIT: '0' });
     expect(command.warnings).toEqual([]);
+    expect(command.loadsImage).toBe(true);
   });
 
   it.each<[string, Partial<BuildPlan>, string[]]>([
@@ -65,8 +67,10 @@ describe('buildCommand', () => {
   it('uses buildx with provenance off and --load by default', () => {
     const command = buildCommand(plan(), 'buildx');
     expect(command.args.slice(0, 2)).toEqual(['buildx', 'build']);
+    expect(command.args).not.toContain('--force-rm');
     expect(command.args).toContain('--provenance=false');
     expect(command.args).toContain('--load');
+    expect(command.loadsImage).toBe(true);
     expect(command.env).toEqual({});
   });
 
@@ -79,6 +83,9 @@ describe('buildCommand', () => {
       expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--cache-to', 'type=gha,mode=max'])
     );
     expect(command.args).not.toContain('--load');
-    expect(command.warnings).toEqual([]);
+    expect(command.loadsImage).toBe(false);
+    expect(command.warnings).toEqual([
+      expect.stringContaining('cannot be loaded into the local image store')
+    ]);
   });
 });
