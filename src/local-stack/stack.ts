@@ -10,6 +10,7 @@ import { ecrRegistryPolicy, RepositoryStore } from './services/ecr/repositories.
 import { createCloudFormationService } from './services/cloudformation/index.js';
 import { createSageMakerService } from './services/sagemaker/index.js';
 import { hostingFor, hostingOperations } from './services/sagemaker/hosting.js';
+import { modelRegistryOperations } from './services/sagemaker/model-registry.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -42,7 +43,7 @@ const SERVICES: ServiceFactory[] = [
   () => createStsService(),
   (stack) => createEcrService(stack),
   (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service,
-  (stack) => createSageMakerService([hostingOperations(stack)]),
+  (stack) => createSageMakerService([hostingOperations(stack), modelRegistryOperations()]),
   (stack) => createSageMakerRuntimeService(hostingFor(stack))
 ];
 
