@@ -34,7 +34,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const engine = createEngine(awsClientConfig(inputs.region, env));
 
   if (inputs.mode === 'delete') {
-    const result = await teardown(engine, inputs.request);
+    const result = await teardown(engine, inputs.request).catch(reportFailedStack);
     setOutputs({
       [Output.Outputs]: '{}',
       [Output.StackId]: result.stackId ?? '',
@@ -50,15 +50,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
     return;
   }
 
-  const result = await deploy(engine, inputs.request).catch((error: unknown) => {
-    // Later steps (`if: failure()`) can still tell which stack failed and how it was left.
-    if (error instanceof StackOperationFailed) {
-      setOutputs({ [Output.StackId]: error.stackId, [Output.StackStatus]: error.stackStatus });
-    }
-    throw error;
-  });
+  const result = await deploy(engine, inputs.request).catch(reportFailedStack);
   setDeployOutputs(result);
   await summarizeDeploy(inputs.request.stackName, result);
+}
+
+/** Sets the failed stack's ID and status, so later steps (`if: failure()`) can tell how it was left. */
+function reportFailedStack(error: unknown): never {
+  if (error instanceof StackOperationFailed) {
+    setOutputs({ [Output.StackId]: error.stackId, [Output.StackStatus]: error.stackStatus });
+  }
+  throw error;
 }
 
 function createEngine(config: { region: string; maxAttempts: number }): Engine {
