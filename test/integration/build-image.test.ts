@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -127,7 +127,78 @@ describe('build-image builds the starter model', () => {
       execFileSync('docker', ['rm', '--force', container], { stdio: 'ignore' });
     }
   });
+
+  describe('started with no argument', () => {
+    let container: string;
+    let base: string;
+
+    beforeAll(async () => {
+      container = docker('run', '--detach', '--publish', '127.0.0.1::8080', outputs['image']!);
+      base = `http://127.0.0.1:${docker('port', container, '8080/tcp').split(':').pop()}`;
+      await waitForPing(`${base}/ping`);
+    });
+
+    afterAll(() => {
+      if (container) execFileSync('docker', ['rm', '--force', container], { stdio: 'ignore' });
+    });
+
+    it('runs as a non-root user and turns healthy', async () => {
+      expect(docker('exec', container, 'id', '-u')).not.toBe('0');
+      await waitFor(() => docker('inspect', '--format', '{{.State.Health.Status}}', container) === 'healthy');
+    });
+
+    it.each(smokeCases())('answers the smoke case %s', async (_file, smoke) => {
+      const { contentType, accept, body } = smoke.request;
+      const response = await fetch(`${base}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, ...(accept && { accept }) },
+        body: typeof body === 'string' ? body : JSON.stringify(body)
+      });
+      expect(response.status).toBe(smoke.expect.status);
+      const answer = (await response.json()) as unknown;
+      for (const check of smoke.expect.values) {
+        const actual = valueAt(answer, check.path);
+        if (check.equals !== undefined) {
+          expect(Math.abs((actual as number) - check.equals)).toBeLessThanOrEqual(check.tolerance ?? 0);
+        }
+        if (check.matches !== undefined) expect(String(actual)).toMatch(new RegExp(check.matches));
+      }
+    });
+  });
 });
+
+interface SmokeCase {
+  request: { contentType: string; accept?: string; body: unknown };
+  expect: {
+    status: number;
+    values: { path: string; equals?: number; tolerance?: number; matches?: string }[];
+  };
+}
+
+/** The starter model's own smoke cases: their expected predictions must be what the built model answers. */
+function smokeCases(): [string, SmokeCase][] {
+  const dir = join(PROJECT_ROOT, 'action-templates/model-repo/smoke');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => [file, JSON.parse(readFileSync(join(dir, file), 'utf8')) as SmokeCase]);
+}
+
+/** Reads `$.key[0].other` paths, the subset the smoke cases use. */
+function valueAt(document: unknown, path: string): unknown {
+  const steps = [...path.replace(/^\$/, '').matchAll(/\.([\w-]+)|\[(\d+)\]/g)];
+  return steps.reduce<unknown>((value, [, key, index]) => {
+    if (value === null || typeof value !== 'object') return undefined;
+    return (value as Record<string, unknown>)[key ?? Number(index)];
+  }, document);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
 
 async function waitForPing(url: string): Promise<void> {
   for (let attempt = 0; attempt < 60; attempt += 1) {
