@@ -57,7 +57,11 @@ export async function benchPushEcr() {
     stack.kill('SIGTERM');
     await new Promise((resolve) => (stack.exitCode !== null ? resolve() : stack.once('exit', resolve)));
     rmSync(dataDir, { recursive: true, force: true });
-    if (images.length > 0) spawn('docker', ['rmi', '--force', ...images], { stdio: 'ignore' });
+    // By ID: that also removes the registry tags push-ecr added to each image.
+    const ids = images.map((image) =>
+      execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { encoding: 'utf8' }).trim()
+    );
+    if (ids.length > 0) execFileSync('docker', ['rmi', '--force', ...ids], { stdio: 'ignore' });
   }
 }
 

@@ -10,7 +10,6 @@ import { runProgram, startLocalStack, type LocalStackHandle } from '../helpers/l
 jest.setTimeout(300_000);
 
 const suffix = randomBytes(4).toString('hex');
-const built: string[] = [];
 
 /** An image with a layer of `megabytes` random bytes, so that pushing it takes a moment. */
 async function buildImage(tag: string, megabytes: number): Promise<string> {
@@ -24,7 +23,6 @@ async function buildImage(tag: string, megabytes: number): Promise<string> {
     );
     const build = await runProgram('docker', ['build', '-q', '-t', reference, context]);
     if (build.code !== 0) throw new Error(`docker build failed: ${build.stderr}`);
-    built.push(reference);
     return reference;
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -32,9 +30,12 @@ async function buildImage(tag: string, megabytes: number): Promise<string> {
 }
 
 afterAll(async () => {
-  const leftovers = await runProgram('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
-  const ours = leftovers.stdout.split('\n').filter((line) => line.includes(suffix));
-  if (ours.length > 0) await runProgram('docker', ['rmi', '--force', ...ours]);
+  const images = await runProgram('docker', ['image', 'ls', '--format', '{{.ID}} {{.Repository}}']);
+  const ids = images.stdout
+    .split('\n')
+    .filter((line) => line.includes(suffix))
+    .map((line) => line.split(' ')[0] as string);
+  if (ids.length > 0) await runProgram('docker', ['rmi', '--force', ...new Set(ids)]);
 });
 
 const ecrFor = (stack: LocalStackHandle) =>

@@ -19,7 +19,6 @@ jest.setTimeout(300_000);
 
 const suffix = randomBytes(4).toString('hex');
 const localName = `modelship-test/push-ecr-${suffix}`;
-const built: string[] = [];
 
 /** A small image FROM debian:bookworm-slim whose one file makes it unique. */
 async function buildImage(tag: string, content: string): Promise<string> {
@@ -30,7 +29,6 @@ async function buildImage(tag: string, content: string): Promise<string> {
     writeFileSync(join(context, 'Dockerfile'), 'FROM debian:bookworm-slim\nCOPY model.txt /opt/model.txt\n');
     const build = await runProgram('docker', ['build', '-q', '-t', reference, context]);
     if (build.code !== 0) throw new Error(`docker build failed: ${build.stderr}`);
-    built.push(reference);
     return reference;
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -72,12 +70,13 @@ describe('push-ecr on the local stack', () => {
   afterAll(async () => {
     ecr?.destroy();
     await stack?.stop();
-    await runProgram('docker', ['rmi', '--force', ...built]);
-    const leftovers = await runProgram('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
-    const ours = leftovers.stdout
+    // The action's own `docker tag`s (registry/repository:tag) and tags moved away (<none>) carry the suffix too.
+    const images = await runProgram('docker', ['image', 'ls', '--format', '{{.ID}} {{.Repository}}']);
+    const ids = images.stdout
       .split('\n')
-      .filter((line) => line.includes(`model-${suffix}`) || line.includes(`push-ecr-${suffix}`));
-    if (ours.length > 0) await runProgram('docker', ['rmi', '--force', ...ours]);
+      .filter((line) => line.includes(suffix))
+      .map((line) => line.split(' ')[0] as string);
+    if (ids.length > 0) await runProgram('docker', ['rmi', '--force', ...new Set(ids)]);
   });
 
   it('creates the repository as asked and pushes the image, pinned by digest', async () => {
