@@ -17,12 +17,9 @@ const committed = execFileSync('git', ['-C', PROJECT_ROOT, 'show', '--no-patch',
   encoding: 'utf8'
 }).trim();
 
-function pullRequestEvent(): string {
+function eventFile(payload: object): string {
   const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
-  writeFileSync(
-    path,
-    JSON.stringify({ pull_request: { number: 5 }, repository: { default_branch: 'main' } })
-  );
+  writeFileSync(path, JSON.stringify(payload));
   return path;
 }
 
@@ -33,7 +30,14 @@ const githubEnv = {
   GITHUB_REF: 'refs/pull/5/merge',
   GITHUB_HEAD_REF: 'feature/csv',
   GITHUB_EVENT_NAME: 'pull_request',
-  GITHUB_EVENT_PATH: pullRequestEvent()
+  GITHUB_EVENT_PATH: eventFile({ pull_request: { number: 5 }, repository: { default_branch: 'main' } })
+};
+
+const buildInputs = {
+  context: 'action-templates/model-repo',
+  image,
+  'build-args': 'UNUSED_ARG=1',
+  labels: 'com.example.team=ml-platform'
 };
 
 // Removed by reference, never by ID with --force, which would untag another build that shares the ID.
@@ -50,15 +54,7 @@ describe('build-image builds the starter model', () => {
   let log: string;
 
   beforeAll(async () => {
-    const run = await runBundledAction('build-image', {
-      inputs: {
-        context: 'action-templates/model-repo',
-        image,
-        'build-args': 'UNUSED_ARG=1',
-        labels: 'com.example.team=ml-platform'
-      },
-      env: githubEnv
-    });
+    const run = await runBundledAction('build-image', { inputs: buildInputs, env: githubEnv });
     ({ outputs, summary, log } = run);
     expect({ exitCode: run.exitCode, log: run.exitCode === 0 ? '' : log }).toEqual({ exitCode: 0, log: '' });
   });
@@ -91,6 +87,26 @@ describe('build-image builds the starter model', () => {
       'com.example.team': 'ml-platform'
     });
     expect(docker('image', 'inspect', '--format', '{{.Id}}', outputs['image']!)).toBe(outputs['image-id']);
+  });
+
+  it('tags latest on a push to the default branch, and builds the same commit into the same image', async () => {
+    const push = await runBundledAction('build-image', {
+      inputs: buildInputs,
+      env: {
+        ...githubEnv,
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_HEAD_REF: '',
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: eventFile({ repository: { default_branch: 'main' } })
+      }
+    });
+    expect(push.exitCode).toBe(0);
+    expect(push.outputs['tags']!.split('\n')).toEqual([
+      `${image}:${sha.slice(0, 7)}`,
+      `${image}:main`,
+      `${image}:latest`
+    ]);
+    expect(push.outputs['image-id']).toBe(outputs['image-id']);
   });
 
   it('serves predictions when started the SageMaker way', async () => {

@@ -22,6 +22,7 @@ describe('defaultTags', () => {
     ['default branch', { branch: 'main', defaultBranch: 'main' }, ['0123456', 'main', 'latest']],
     ['other branch', { branch: 'Feature/Add_CSV', defaultBranch: 'main' }, ['0123456', 'feature-add_csv']],
     ['pull request', { pullRequestNumber: 12, branch: 'feature/x' }, ['0123456', 'pr-12']],
+    ['pushed git tag', { ref: 'refs/tags/v1.2.0' }, ['0123456', 'v1.2.0']],
     ['outside a workflow', { sha: '' }, ['latest']]
   ])('%s', (_name, overrides, expected) => {
     expect(defaultTags(context(overrides))).toEqual(expected);
