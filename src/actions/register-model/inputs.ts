@@ -1,0 +1,258 @@
+import { InputError } from '../../lib/errors.js';
+import type { GitHubContext } from '../../lib/github-context.js';
+import {
+  getBoolean,
+  getEnum,
+  getKeyValues,
+  getList,
+  getOptionalString,
+  getString,
+  type InputReader
+} from '../../lib/inputs.js';
+import { imageDigest } from '../../register-model/image-uri.js';
+import { lineageOf } from '../../register-model/lineage.js';
+import { readMetrics } from '../../register-model/metrics.js';
+import {
+  APPROVAL_STATUSES,
+  type ApprovalStatus,
+  type Metrics,
+  type MlflowRegistration,
+  type SageMakerRegistration
+} from '../../register-model/types.js';
+
+export const Input = {
+  Backend: 'backend',
+  Mode: 'mode',
+  ModelName: 'model-name',
+  ImageUri: 'image-uri',
+  RequireDigest: 'require-digest',
+  ApprovalStatus: 'approval-status',
+  Description: 'description',
+  ModelDescription: 'model-description',
+  Tags: 'tags',
+  MetricsFile: 'metrics-file',
+  MetricsS3Uri: 'metrics-s3-uri',
+  ModelDataUrl: 'model-data-url',
+  ContentTypes: 'content-types',
+  ResponseTypes: 'response-types',
+  InstanceTypes: 'instance-types',
+  TrackingUri: 'tracking-uri',
+  ArtifactUri: 'artifact-uri',
+  RunId: 'run-id',
+  Alias: 'alias',
+  AwsRegion: 'aws-region'
+} as const;
+
+export const Output = {
+  ModelPackageArn: 'model-package-arn',
+  Version: 'version',
+  ApprovalStatus: 'approval-status',
+  ImageUri: 'image-uri',
+  Created: 'created'
+} as const;
+
+export type Inputs =
+  | {
+      backend: 'sagemaker';
+      mode: 'register';
+      region: string | undefined;
+      registration: SageMakerRegistration;
+    }
+  | {
+      backend: 'sagemaker';
+      mode: 'resolve';
+      region: string | undefined;
+      group: string;
+      approvalStatus: ApprovalStatus;
+    }
+  | { backend: 'mlflow'; mode: 'register'; trackingUri: string; registration: MlflowRegistration }
+  | { backend: 'mlflow'; mode: 'resolve'; trackingUri: string; name: string; alias: string };
+
+export interface InputEnvironment {
+  context: GitHubContext;
+  warn: (message: string) => void;
+}
+
+/** SageMaker's EntityName rule for model package group names. */
+const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** MLflow alias names: letters, digits, '_' and '-', and not `latest` or `v<number>` (reserved). */
+const ALIAS = /^[A-Za-z0-9_-]{1,255}$/;
+const S3_URI = /^s3:\/\/[^/]+\/.+$/;
+const MODEL_DATA_URL = /^(https|s3):\/\/[^/]+\/?.*$/;
+
+export function parseInputs(read: InputReader, environment: InputEnvironment): Inputs {
+  const backend = getEnum(read, Input.Backend, ['sagemaker', 'mlflow'] as const, 'sagemaker');
+  const mode = getEnum(read, Input.Mode, ['register', 'resolve'] as const, 'register');
+  const name = getString(read, Input.ModelName, { required: true });
+  if (backend === 'sagemaker') {
+    const group = parseGroupName(name);
+    const region = getOptionalString(read, Input.AwsRegion);
+    if (mode === 'resolve') {
+      return {
+        backend,
+        mode,
+        region,
+        group,
+        approvalStatus: getEnum(read, Input.ApprovalStatus, APPROVAL_STATUSES, 'Approved')
+      };
+    }
+    return { backend, mode, region, registration: parseSageMakerRegistration(read, environment, group) };
+  }
+
+  const trackingUri = parseTrackingUri(getString(read, Input.TrackingUri, { required: true }));
+  const alias = parseAlias(getOptionalString(read, Input.Alias));
+  if (mode === 'resolve') {
+    if (alias === undefined) {
+      throw new InputError(
+        Input.Alias,
+        'is required to resolve an MLflow version',
+        "Set 'alias', e.g. 'champion'."
+      );
+    }
+    return { backend, mode, trackingUri, name, alias };
+  }
+  const common = parseCommon(read, environment);
+  const runId = getOptionalString(read, Input.RunId);
+  const registration: MlflowRegistration = {
+    name,
+    description: getString(read, Input.Description),
+    tags: Object.fromEntries(getKeyValues(read, Input.Tags)),
+    source: getOptionalString(read, Input.ArtifactUri) ?? common.imageUri,
+    imageUri: common.imageUri,
+    ...(common.imageDigest !== undefined && { imageDigest: common.imageDigest }),
+    ...(runId !== undefined && { runId }),
+    ...(alias !== undefined && { alias }),
+    approvalStatus: common.approvalStatus,
+    lineage: lineageOf(environment.context),
+    metrics: common.metrics
+  };
+  return { backend, mode, trackingUri, registration };
+}
+
+interface CommonRegistration {
+  imageUri: string;
+  imageDigest?: string;
+  approvalStatus: ApprovalStatus;
+  metrics: Metrics;
+}
+
+function parseCommon(read: InputReader, environment: InputEnvironment): CommonRegistration {
+  const imageUri = getString(read, Input.ImageUri, { required: true });
+  if (/\s/.test(imageUri) || imageUri.length > 255) {
+    throw new InputError(
+      Input.ImageUri,
+      `'${imageUri}' is not an image reference`,
+      "Pass push-ecr's 'image-uri' output (<registry>/<repository>@sha256:<digest>)."
+    );
+  }
+  const digest = imageDigest(imageUri);
+  if (digest === undefined) {
+    const problem = `'${imageUri}' is not pinned by a digest, so the registered version could later name another image`;
+    if (getBoolean(read, Input.RequireDigest, false)) {
+      throw new InputError(
+        Input.ImageUri,
+        problem,
+        "Pass push-ecr's 'image-uri' output, which ends in @sha256:<digest>."
+      );
+    }
+    environment.warn(`Input '${Input.ImageUri}': ${problem}. Set require-digest: true to refuse such URIs.`);
+  }
+  const metricsFile = getOptionalString(read, Input.MetricsFile);
+  return {
+    imageUri,
+    ...(digest !== undefined && { imageDigest: digest }),
+    approvalStatus: getEnum(read, Input.ApprovalStatus, APPROVAL_STATUSES, 'PendingManualApproval'),
+    metrics:
+      metricsFile === undefined
+        ? {}
+        : readMetrics(Input.MetricsFile, metricsFile, environment.context.workspace)
+  };
+}
+
+function parseSageMakerRegistration(
+  read: InputReader,
+  environment: InputEnvironment,
+  group: string
+): SageMakerRegistration {
+  const common = parseCommon(read, environment);
+  const modelDataUrl = getOptionalString(read, Input.ModelDataUrl);
+  if (modelDataUrl !== undefined && !MODEL_DATA_URL.test(modelDataUrl)) {
+    throw new InputError(
+      Input.ModelDataUrl,
+      `'${modelDataUrl}' is not an s3:// or https:// URL`,
+      'Give the S3 URI of the model archive (s3://bucket/path/model.tar.gz), or leave it empty when the image holds the model.'
+    );
+  }
+  const metricsS3Uri = getOptionalString(read, Input.MetricsS3Uri);
+  if (metricsS3Uri !== undefined && !S3_URI.test(metricsS3Uri)) {
+    throw new InputError(
+      Input.MetricsS3Uri,
+      `'${metricsS3Uri}' is not an S3 object URI`,
+      'Give s3://<bucket>/<key> of the metrics report (SageMaker reads ModelMetrics from S3).'
+    );
+  }
+  return {
+    group,
+    groupDescription: getString(read, Input.ModelDescription),
+    groupTags: Object.fromEntries(getKeyValues(read, Input.Tags)),
+    imageUri: common.imageUri,
+    ...(common.imageDigest !== undefined && { imageDigest: common.imageDigest }),
+    ...(modelDataUrl !== undefined && { modelDataUrl }),
+    contentTypes: listOr(getList(read, Input.ContentTypes), ['application/json']),
+    responseTypes: listOr(getList(read, Input.ResponseTypes), ['application/json']),
+    instanceTypes: getList(read, Input.InstanceTypes),
+    approvalStatus: common.approvalStatus,
+    description: getString(read, Input.Description),
+    lineage: lineageOf(environment.context),
+    metrics: common.metrics,
+    ...(metricsS3Uri !== undefined && { metricsS3Uri })
+  };
+}
+
+export function parseGroupName(name: string): string {
+  if (!GROUP_NAME.test(name)) {
+    throw new InputError(
+      Input.ModelName,
+      `'${name}' is not a valid model package group name`,
+      'Use 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit (no underscores or dots).'
+    );
+  }
+  return name;
+}
+
+function parseTrackingUri(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(
+      Input.TrackingUri,
+      `'${value}' is not a URL`,
+      'Give the server URL, e.g. https://mlflow.example.com.'
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(
+      Input.TrackingUri,
+      `'${value}' is not an http(s) URL`,
+      'register-model talks to a tracking server over its REST API: give its http:// or https:// URL.'
+    );
+  }
+  return value;
+}
+
+function parseAlias(alias: string | undefined): string | undefined {
+  if (alias === undefined) return undefined;
+  if (!ALIAS.test(alias) || alias.toLowerCase() === 'latest' || /^v\d+$/i.test(alias)) {
+    throw new InputError(
+      Input.Alias,
+      `'${alias}' is not a usable MLflow alias`,
+      "Use letters, digits, '_' and '-' (not 'latest' or v<number>, which MLflow reserves), e.g. 'champion'."
+    );
+  }
+  return alias;
+}
+
+function listOr(values: string[], fallback: string[]): string[] {
+  return values.length > 0 ? values : fallback;
+}

@@ -1,0 +1,51 @@
+import * as core from '@actions/core';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { awsClientConfig } from '../../lib/aws.js';
+import { readGitHubContext } from '../../lib/github-context.js';
+import { readActionInput, type InputReader } from '../../lib/inputs.js';
+import { setOutputs, writeSummaryText } from '../../lib/summary.js';
+import { authorizationHeader, MlflowClient } from '../../register-model/mlflow-client.js';
+import { registerMlflow, resolveMlflow } from '../../register-model/mlflow.js';
+import { registerSageMaker, resolveSageMaker } from '../../register-model/sagemaker.js';
+import { versionSummary } from '../../register-model/summary.js';
+import type { Log, RegisteredVersion } from '../../register-model/types.js';
+import { Output, parseInputs, type Inputs } from './inputs.js';
+
+export interface RunOptions {
+  read?: InputReader;
+  env?: NodeJS.ProcessEnv;
+}
+
+const log: Log = { info: (message) => core.info(message), warning: (message) => core.warning(message) };
+
+export async function run(options: RunOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const inputs = parseInputs(options.read ?? readActionInput, {
+    context: readGitHubContext(env),
+    warn: (message) => core.warning(message)
+  });
+  const version = await registerOrResolve(inputs, env);
+  setOutputs({
+    [Output.ModelPackageArn]: version.id,
+    [Output.Version]: version.version,
+    [Output.ApprovalStatus]: version.approvalStatus,
+    [Output.ImageUri]: version.imageUri,
+    [Output.Created]: version.created
+  });
+  await writeSummaryText(versionSummary(inputs.backend, inputs.mode, version));
+}
+
+function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<RegisteredVersion> {
+  if (inputs.backend === 'sagemaker') {
+    const client = new SageMakerClient(awsClientConfig(inputs.region, env));
+    return inputs.mode === 'register'
+      ? registerSageMaker(client, inputs.registration, log)
+      : resolveSageMaker(client, inputs.group, inputs.approvalStatus);
+  }
+  const authorization = authorizationHeader(env);
+  if (authorization) core.setSecret(authorization.replace(/^\S+ /, ''));
+  const client = new MlflowClient(inputs.trackingUri, authorization);
+  return inputs.mode === 'register'
+    ? registerMlflow(client, inputs.registration, log)
+    : resolveMlflow(client, inputs.name, inputs.alias);
+}

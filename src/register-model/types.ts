@@ -1,0 +1,65 @@
+/** Where a version came from: the commit and the workflow run that registered it. */
+export interface Lineage {
+  repository: string;
+  commit: string;
+  ref: string;
+  runUrl: string;
+  pullRequest?: number;
+}
+
+/** Numeric metrics from the metrics JSON file, flattened to dotted names (`eval.r2`). */
+export type Metrics = Record<string, number>;
+
+export interface SageMakerRegistration {
+  group: string;
+  groupDescription: string;
+  groupTags: Record<string, string>;
+  imageUri: string;
+  /** The image digest (sha256:...) when the URI is pinned by one; the idempotency key. */
+  imageDigest?: string;
+  modelDataUrl?: string;
+  contentTypes: string[];
+  responseTypes: string[];
+  instanceTypes: string[];
+  approvalStatus: ApprovalStatus;
+  description: string;
+  lineage: Lineage;
+  metrics: Metrics;
+  /** An S3 object holding the metrics report, referenced by ModelMetrics (SageMaker reads metrics from S3). */
+  metricsS3Uri?: string;
+}
+
+export interface MlflowRegistration {
+  name: string;
+  description: string;
+  tags: Record<string, string>;
+  /** The version's source: the image URI, or an artifact URI when given. */
+  source: string;
+  imageUri: string;
+  imageDigest?: string;
+  runId?: string;
+  alias?: string;
+  approvalStatus: ApprovalStatus;
+  lineage: Lineage;
+  metrics: Metrics;
+}
+
+export const APPROVAL_STATUSES = ['PendingManualApproval', 'Approved', 'Rejected'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** What the action reports for a registered or resolved version. */
+export interface RegisteredVersion {
+  /** The model package ARN (SageMaker) or `name/version` (MLflow). */
+  id: string;
+  version: number;
+  approvalStatus: string;
+  imageUri: string;
+  created: boolean;
+  /** Lineage and metrics as recorded on the version, for the summary. */
+  properties: Record<string, string>;
+}
+
+export interface Log {
+  info(message: string): void;
+  warning(message: string): void;
+}
