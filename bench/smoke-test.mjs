@@ -1,8 +1,9 @@
 // The smoke test's load generator: how many requests per second it sustains, and how much of each
 // latency it reports is its own. It runs the bundled action (dist/smoke-test-endpoint) as the runner
 // does, with a duration-based load phase, against
-//   1. a trivial local HTTP endpoint in this process that times each request itself (plain HTTP mode):
-//      overhead = client-side latency (the action's report) minus the server's own time;
+//   1. a trivial local endpoint in this process that times each request itself, in plain HTTP mode and
+//      in SageMaker mode (the SDK's InvokeEndpoint): overhead = client-side latency (the action's report)
+//      minus the server's own time;
 //   2. the local stack's InvokeEndpoint, routed to containers of a trivial model that answers at once
 //      (SageMaker mode).
 // Target: at least 1,000 requests/s through the local stack on 2 cores.
@@ -77,7 +78,7 @@ export async function benchSmokeTest() {
       join(workspace, 'smoke', 'trivial.json'),
       JSON.stringify({ request: { body: { instances: [[1]] } }, expect: { status: 200 } })
     );
-    const results = { trivialHttp: await benchTrivialServer(workspace) };
+    const results = { trivialServer: await benchTrivialServer(workspace) };
     results.localStack = await benchLocalStack(workspace);
     return results;
   } finally {
@@ -85,13 +86,22 @@ export async function benchSmokeTest() {
   }
 }
 
-/** Plain HTTP mode against a server that answers at once and records how long each answer took it. */
+/**
+ * A server that answers at once and records how long each answer took it, in front of both modes: plain
+ * HTTP (/ping, /invocations) and SageMaker (DescribeEndpoint says InService; InvokeEndpoint answers), so
+ * the SDK's share of each latency shows as well.
+ */
 async function benchTrivialServer(workspace) {
   const serverTimes = [];
   const server = createServer((request, response) => {
     const started = process.hrtime.bigint();
     request.resume();
     request.on('end', () => {
+      if (request.headers['x-amz-target'] === 'SageMaker.DescribeEndpoint') {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify({ EndpointName: 'trivial', EndpointStatus: 'InService' }));
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"predictions":[1]}');
       serverTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -99,32 +109,52 @@ async function benchTrivialServer(workspace) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
+  const modes = [
+    ['plain HTTP', { url }, {}],
+    [
+      'SageMaker (SDK)',
+      { 'endpoint-name': 'trivial' },
+      {
+        AWS_ENDPOINT_URL: url,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench'
+      }
+    ]
+  ];
   const rows = [];
   try {
-    console.log('Plain HTTP mode against a trivial local server (load phase of 3 s):\n');
+    console.log('The load generator against a trivial local server (load phase of 3 s):\n');
     console.log(
-      '| concurrency | requests/s | client p50 ms | client p99 ms | server mean ms | overhead per request ms (client mean − server mean) |'
+      '| mode | concurrency | requests/s | client p50 ms | client p99 ms | server mean ms | overhead per request ms (client mean − server mean) |'
     );
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const concurrency of [1, 4, 16]) {
-      serverTimes.length = 0;
-      const report = await runAction(workspace, { url, 'load-concurrency': String(concurrency) });
-      // The server also timed /ping and the case run; only the load phase's requests are compared.
-      const loadTimes = serverTimes.slice(-report.load.requests);
-      const serverMean = loadTimes.reduce((sum, value) => sum + value, 0) / loadTimes.length;
-      const row = {
-        concurrency,
-        throughput: report.load.throughput,
-        p50: report.load.latency.p50,
-        p99: report.load.latency.p99,
-        serverMean,
-        overhead: report.load.latency.mean - serverMean
-      };
-      rows.push(row);
-      console.log(
-        `| ${concurrency} | ${row.throughput.toFixed(0)} | ${row.p50.toFixed(3)} | ${row.p99.toFixed(3)} | ` +
-          `${row.serverMean.toFixed(3)} | ${row.overhead.toFixed(3)} |`
-      );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const [mode, inputs, env] of modes) {
+      for (const concurrency of [1, 4, 16]) {
+        serverTimes.length = 0;
+        const report = await runAction(
+          workspace,
+          { ...inputs, 'load-concurrency': String(concurrency) },
+          env
+        );
+        // The server also timed the case run; only the load phase's requests (the last ones) are compared.
+        const loadTimes = serverTimes.slice(-report.load.requests);
+        const serverMean = loadTimes.reduce((sum, value) => sum + value, 0) / loadTimes.length;
+        const row = {
+          mode,
+          concurrency,
+          throughput: report.load.throughput,
+          p50: report.load.latency.p50,
+          p99: report.load.latency.p99,
+          serverMean,
+          overhead: report.load.latency.mean - serverMean
+        };
+        rows.push(row);
+        console.log(
+          `| ${mode} | ${concurrency} | ${row.throughput.toFixed(0)} | ${row.p50.toFixed(3)} | ${row.p99.toFixed(3)} | ` +
+            `${row.serverMean.toFixed(3)} | ${row.overhead.toFixed(3)} |`
+        );
+      }
     }
   } finally {
     await new Promise((resolve) => server.close(resolve));

@@ -70,49 +70,46 @@ describe('smoke-test-endpoint in plain HTTP mode against the starter model conta
   });
 
   it("passes the starter model's cases (including the bad payload expecting 400) and reports the load phase", async () => {
-    const result = await runBundledAction('smoke-test-endpoint', {
-      inputs: {
-        url,
+    const workspace = workspaceWith({});
+    workspaces.push(workspace);
+    const result = await run(
+      {
         'load-requests': '60',
         'load-concurrency': '3',
         'max-error-rate': '0',
         'report-path': 'out/report.json'
       },
-      env: { GITHUB_WORKSPACE: STARTER }
+      workspace
+    );
+    const reportPath = join(workspace, 'out/report.json');
+    expect(result.log).toContain(`${url}/ping answers 200.`);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ passed: '3', failed: '0', report: reportPath });
+    const [p50, p95, p99, throughput] = ['p50-ms', 'p95-ms', 'p99-ms', 'throughput'].map((name) =>
+      Number(result.outputs[name])
+    ) as [number, number, number, number];
+    expect(p50).toBeGreaterThan(0);
+    expect(p95).toBeGreaterThanOrEqual(p50);
+    expect(p99).toBeGreaterThanOrEqual(p95);
+    expect(throughput).toBeGreaterThan(0);
+
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    expect(report).toMatchObject({ version: 1, mode: 'http', passed: 3, failed: 0, ok: true });
+    expect(
+      report.cases.find((entry: { file: string }) => entry.file === 'smoke/bad-payload.json')
+    ).toMatchObject({
+      passed: true,
+      status: 400,
+      mismatches: []
     });
-    const reportPath = join(STARTER, 'out/report.json');
-    try {
-      expect(result.log).toContain(`${url}/ping answers 200.`);
-      expect(result.exitCode).toBe(0);
-      expect(result.outputs).toMatchObject({ passed: '3', failed: '0', report: reportPath });
-      const [p50, p95, p99, throughput] = ['p50-ms', 'p95-ms', 'p99-ms', 'throughput'].map((name) =>
-        Number(result.outputs[name])
-      ) as [number, number, number, number];
-      expect(p50).toBeGreaterThan(0);
-      expect(p95).toBeGreaterThanOrEqual(p50);
-      expect(p99).toBeGreaterThanOrEqual(p95);
-      expect(throughput).toBeGreaterThan(0);
+    expect(report.load).toMatchObject({ requests: 60, errors: 0, concurrency: 3 });
+    expect(report.thresholds).toEqual([{ name: 'max-error-rate', limit: 0, actual: 0, passed: true }]);
 
-      const report = JSON.parse(readFileSync(reportPath, 'utf8'));
-      expect(report).toMatchObject({ version: 1, mode: 'http', passed: 3, failed: 0, ok: true });
-      expect(
-        report.cases.find((entry: { file: string }) => entry.file === 'smoke/bad-payload.json')
-      ).toMatchObject({
-        passed: true,
-        status: 400,
-        mismatches: []
-      });
-      expect(report.load).toMatchObject({ requests: 60, errors: 0, concurrency: 3 });
-      expect(report.thresholds).toEqual([{ name: 'max-error-rate', limit: 0, actual: 0, passed: true }]);
-
-      expect(result.summary).toContain('Smoke test of');
-      expect(result.summary).toContain(
-        '<td>✅ pass</td><td>a row with two features is refused</td><td>smoke/bad-payload.json</td><td>400</td>'
-      );
-      expect(result.summary).toContain('<td>Requests</td><td>60 at concurrency 3</td>');
-    } finally {
-      rmSync(join(STARTER, 'out'), { recursive: true, force: true });
-    }
+    expect(result.summary).toContain('Smoke test of');
+    expect(result.summary).toContain(
+      '<td>✅ pass</td><td>a row with two features is refused</td><td>smoke/bad-payload.json</td><td>400</td>'
+    );
+    expect(result.summary).toContain('<td>Requests</td><td>60 at concurrency 3</td>');
   });
 
   it('fails a wrong expected value with a readable diff, annotated on its case file', async () => {
