@@ -34,6 +34,11 @@ describe('build-image inputs', () => {
       { context: 'empty', image: 'm' },
       "Input 'dockerfile': no Dockerfile at 'empty/Dockerfile'"
     ],
+    [
+      'Dockerfile that is a directory',
+      { context: 'model', image: 'm', dockerfile: 'empty' },
+      "Input 'dockerfile': no Dockerfile at 'empty'"
+    ],
     ['missing image', { context: 'model' }, "Input 'image': is required"],
     [
       'image with a tag',
