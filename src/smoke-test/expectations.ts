@@ -63,7 +63,7 @@ export function checkAnswer(smokeCase: SmokeCase, answer: Answer): Mismatch[] {
   return mismatches;
 }
 
-export function checkValue(document: unknown, expectation: ValueExpectation): Mismatch | undefined {
+function checkValue(document: unknown, expectation: ValueExpectation): Mismatch | undefined {
   const lookup = lookupJsonPath(document, expectation.segments);
   if (!lookup.found) return { check: 'value', message: `${expectation.path}: not found (${lookup.reason})` };
   const actual = lookup.value;
@@ -99,7 +99,7 @@ export function checkValue(document: unknown, expectation: ValueExpectation): Mi
 }
 
 /** Equality where numbers may differ by up to `tolerance`, at any depth. */
-export function closeEnough(expected: unknown, actual: unknown, tolerance: number): boolean {
+function closeEnough(expected: unknown, actual: unknown, tolerance: number): boolean {
   if (typeof expected === 'number' && typeof actual === 'number')
     return Math.abs(expected - actual) <= tolerance;
   if (Array.isArray(expected)) {

@@ -71,7 +71,7 @@ function requestHeaders(request: SmokeRequest): Record<string, string> {
 }
 
 /** Paths resolve below the base URL, so a base with a path prefix (https://host/model) keeps it. */
-export function resolveUrl(base: string, path: string): URL {
+function resolveUrl(base: string, path: string): URL {
   return new URL(path.replace(/^\/+/, ''), base.endsWith('/') ? base : `${base}/`);
 }
 

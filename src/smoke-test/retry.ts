@@ -29,7 +29,7 @@ export function retryDelay(
   return Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
 }
 
-export function classify(outcome: Outcome): 'throttled' | 'server' | 'final' {
+function classify(outcome: Outcome): 'throttled' | 'server' | 'final' {
   if (outcome.kind !== 'answer') return outcome.kind === 'throttled' ? 'throttled' : 'server';
   if (outcome.status === 429) return 'throttled';
   if (outcome.status >= 500) return 'server';

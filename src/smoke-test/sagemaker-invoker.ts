@@ -46,7 +46,7 @@ export function sageMakerInvoker(client: SageMakerRuntimeClient, endpointName: s
  * the service's 5xx are reported for the retry policy; anything else (unknown endpoint or variant, access
  * denied) is an error no retry can fix.
  */
-export function outcomeOfError(error: unknown, endpointName: string): Outcome {
+function outcomeOfError(error: unknown, endpointName: string): Outcome {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const name = (error as { name?: string }).name ?? '';
   if (name === 'ModelError') {

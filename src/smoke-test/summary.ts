@@ -34,7 +34,7 @@ export function loadRows(result: SmokeTestResult): string[][] {
   return rows;
 }
 
-export function describeThreshold(threshold: ThresholdResult): string {
+function describeThreshold(threshold: ThresholdResult): string {
   const show = (value: number) =>
     threshold.name === 'max-error-rate' ? `${(value * 100).toFixed(2)}%` : `${formatMs(value)} ms`;
   return `${threshold.passed ? '✅' : '❌'} ${show(threshold.actual)} (limit ${show(threshold.limit)})`;
