@@ -23,7 +23,8 @@ export interface ChainStep {
 
 const output = (outputs: StepOutputs, step: string, name: string): string => {
   const value = outputs[step]?.[name];
-  if (value === undefined || value === '') throw new Error(`Step '${step}' did not set its '${name}' output.`);
+  if (value === undefined || value === '')
+    throw new Error(`Step '${step}' did not set its '${name}' output.`);
   return value;
 };
 
@@ -49,7 +50,7 @@ export function demoChain(settings: ChainSettings): ChainStep[] {
       action: 'register-model',
       inputs: (outputs) => ({
         'image-uri': output(outputs, 'push', 'image-uri'),
-        'model-package-group': settings.modelPackageGroup,
+        'model-name': settings.modelPackageGroup,
         'metrics-file': settings.metricsFile,
         'approval-status': 'Approved'
       })

@@ -21,10 +21,14 @@ export async function runDemo(): Promise<number> {
   mkdirSync(workDir, { recursive: true });
 
   heading('Starting the local stack');
-  const up = spawnSync(process.execPath, [bundle('cli'), 'local', 'up', '--data-dir', dataDir], { stdio: 'inherit' });
+  const up = spawnSync(process.execPath, [bundle('cli'), 'local', 'up', '--data-dir', dataDir], {
+    stdio: 'inherit'
+  });
   const runtime = readRuntime(dataDir);
   if (up.status !== 0 || !runtime) {
-    console.error('The local stack did not start. Run `npm run setup` first (Docker engine, registry, base image).');
+    console.error(
+      'The local stack did not start. Run `npm run setup` first (Docker engine, registry, base image).'
+    );
     return 1;
   }
 
@@ -33,7 +37,7 @@ export async function runDemo(): Promise<number> {
     imageName: 'modelship-demo/diabetes-model',
     repository: 'diabetes-model',
     modelPackageGroup: 'diabetes-model',
-    metricsFile: join(workDir, 'metrics.json'),
+    metricsFile: '.local-stack/demo/metrics.json',
     stackName: 'modelship-demo',
     endpointName: 'modelship-demo',
     executionRoleArn: `arn:aws:iam::${'0'.repeat(12)}:role/modelship-local-execution`
@@ -57,7 +61,8 @@ export async function runDemo(): Promise<number> {
       console.error(`\nThe ${step.action} step failed; the chain stops here.`);
       return 1;
     }
-    if (step.id === 'build') extractMetrics(outputs['build']?.['image'] ?? '', settings.metricsFile);
+    if (step.id === 'build')
+      extractMetrics(outputs['build']?.['image'] ?? '', join(projectRoot, settings.metricsFile));
   }
 
   heading('Done');
@@ -75,9 +80,13 @@ export async function runDemo(): Promise<number> {
 
 /** Training writes its metrics inside the image; register-model records them with the version. */
 function extractMetrics(image: string, destination: string): void {
-  const metrics = execFileSync('docker', ['run', '--rm', '--entrypoint', 'cat', image, '/opt/ml/model/metrics.json'], {
-    encoding: 'utf8'
-  });
+  const metrics = execFileSync(
+    'docker',
+    ['run', '--rm', '--entrypoint', 'cat', image, '/opt/ml/model/metrics.json'],
+    {
+      encoding: 'utf8'
+    }
+  );
   writeFileSync(destination, metrics);
 }
 
