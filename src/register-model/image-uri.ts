@@ -6,10 +6,10 @@ export function imageDigest(imageUri: string): string | undefined {
 }
 
 /**
- * Whether a registered image is the one being registered: the same digest when both are pinned,
- * otherwise the same URI.
+ * Whether a registered image is the one being registered: the same digest. A tag reference never
+ * matches, since the tag may name another image by now.
  */
 export function sameImage(registered: string, imageUri: string): boolean {
   const digest = imageDigest(imageUri);
-  return digest !== undefined ? imageDigest(registered) === digest : registered === imageUri;
+  return digest !== undefined && imageDigest(registered) === digest;
 }

@@ -155,7 +155,10 @@ function parseCommon(read: InputReader, environment: InputEnvironment): CommonRe
         "Pass push-ecr's 'image-uri' output, which ends in @sha256:<digest>."
       );
     }
-    environment.warn(`Input '${Input.ImageUri}': ${problem}. Set require-digest: true to refuse such URIs.`);
+    environment.warn(
+      `Input '${Input.ImageUri}': ${problem}, and every run registers a new version. ` +
+        'Set require-digest: true to refuse such URIs.'
+    );
   }
   const metricsFile = getOptionalString(read, Input.MetricsFile);
   return {
