@@ -1,14 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import { localStackEnvironment } from '../cli/environment.js';
 import { readRuntime } from '../cli/runtime-files.js';
 import { runBundledAction } from '../runner/bundled-action.js';
 import { demoChain, type StepOutputs } from './chain.js';
 
-// The bundle lives in dist/demo/, so the project root and the other bundles are found relative to it.
-const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+// The bundle runs as dist/demo/index.js, so the project root and the other bundles are found from it
+// (process.argv[1], not import.meta.url, which the bundler rewrites).
+const projectRoot = resolve(dirname(process.argv[1] ?? '.'), '..', '..');
 const bundle = (name: string) => join(projectRoot, 'dist', name, 'index.js');
 
 /**

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../helpers/action-runner.js';
+
+// Every workflow we ship (our CI, the reusable workflow, the starter workflows) must call our actions with
+// inputs they declare, and give the ones they require: a renamed input would otherwise break users silently.
+interface ActionMetadata {
+  inputs?: Record<string, { required?: boolean; default?: string }>;
+  runs: { using: string; main: string; post?: string };
+}
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: unknown;
+  jobs: Record<string, { steps?: Step[]; uses?: string; with?: Record<string, unknown> }>;
+}
+
+const actionsDir = join(PROJECT_ROOT, 'actions');
+const actionNames = readdirSync(actionsDir).filter((name) =>
+  existsSync(join(actionsDir, name, 'action.yml'))
+);
+const metadata = (name: string) =>
+  parse(readFileSync(join(actionsDir, name, 'action.yml'), 'utf8')) as ActionMetadata;
+
+const workflowFiles = [
+  ...readdirSync(join(PROJECT_ROOT, '.github/workflows')).map((file) => join('.github/workflows', file)),
+  ...readdirSync(join(PROJECT_ROOT, 'action-templates/workflows')).map((file) =>
+    join('action-templates/workflows', file)
+  )
+];
+
+const ownActionCalls = workflowFiles.flatMap((file) => {
+  const workflow = parse(readFileSync(join(PROJECT_ROOT, file), 'utf8')) as Workflow;
+  return Object.values(workflow.jobs).flatMap((job) =>
+    (job.steps ?? []).flatMap((step) => {
+      const match = /^modelship\/modelship\/actions\/([^@]+)@/.exec(step.uses ?? '');
+      return match ? [{ file, action: match[1] as string, with: step.with ?? {} }] : [];
+    })
+  );
+});
+
+describe('action metadata', () => {
+  it.each(actionNames)('%s runs its own bundle on node24', (name) => {
+    const runs = metadata(name).runs;
+    expect(runs.using).toBe('node24');
+    expect(runs.main).toBe(`../../dist/${name}/index.js`);
+    expect(existsSync(join(actionsDir, name, runs.main))).toBe(true);
+  });
+});
+
+describe('workflows calling modelship actions', () => {
+  it('call only actions that exist', () => {
+    expect(ownActionCalls.length).toBeGreaterThan(0);
+    for (const call of ownActionCalls) expect(actionNames).toContain(call.action);
+  });
+
+  it.each(ownActionCalls.map((call) => [`${call.file} → ${call.action}`, call] as const))(
+    '%s passes declared inputs and every required one',
+    (_label, call) => {
+      const inputs = metadata(call.action).inputs ?? {};
+      for (const key of Object.keys(call.with)) expect(Object.keys(inputs)).toContain(key);
+      for (const [name, input] of Object.entries(inputs)) {
+        if (input.required && input.default === undefined) expect(Object.keys(call.with)).toContain(name);
+      }
+    }
+  );
+});
+
+describe('reusable workflow', () => {
+  it('is callable with workflow_call and asks for an OIDC token', () => {
+    const workflow = parse(
+      readFileSync(join(PROJECT_ROOT, '.github/workflows/deploy-model.yml'), 'utf8')
+    ) as Workflow & {
+      permissions: Record<string, string>;
+    };
+    expect(workflow.on).toHaveProperty('workflow_call');
+    expect(workflow.permissions['id-token']).toBe('write');
+  });
+
+  it('is what the starter workflows call', () => {
+    for (const file of workflowFiles.filter((path) => path.startsWith('action-templates'))) {
+      const text = readFileSync(join(PROJECT_ROOT, file), 'utf8');
+      expect(text).toMatch(/modelship\/modelship\/(\.github\/workflows\/deploy-model\.yml|actions\/)/);
+    }
+  });
+});
