@@ -465,8 +465,10 @@ Resources:
     while (!calls.some((call) => call.operation === 'UpdateEndpoint')) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    harness.sagemaker.unavailable.add('DescribeEndpoint');
+    // Cancel first: were DescribeEndpoint failing before, the update could fail on its own and leave
+    // nothing to cancel. The held endpoint keeps the rollback polling until it fails too.
     await client.send(new CancelUpdateStackCommand({ StackName: 'stuck' }));
+    harness.sagemaker.unavailable.add('DescribeEndpoint');
     const failed = await waitForStack(client, 'stuck');
     expect(failed).toMatchObject({
       StackStatus: 'UPDATE_ROLLBACK_FAILED',
