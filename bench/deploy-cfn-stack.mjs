@@ -7,12 +7,13 @@
 // - wall time, calls and the same lag for image updates of the shipped realtime-endpoint template on the local
 //   SageMaker hosting, where the stack is quiet while the new container starts.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { spawnLocalStack, waitForRuntime } from './local-stack-process.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const RUNS = 5;
@@ -45,21 +46,7 @@ export async function benchDeployCfnStack() {
   const workspace = mkdtempSync(join(tmpdir(), 'modelship-bench-cfn-ws-'));
   writeFileSync(join(workspace, 'stack.yaml'), TEMPLATE);
   const requestLog = [];
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/cli/index.js'),
-      'local',
-      'serve',
-      '--port',
-      '0',
-      '--registry-port',
-      '0',
-      '--data-dir',
-      dataDir
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] }
-  );
+  const child = spawnLocalStack(dataDir, ['ignore', 'pipe', 'ignore']);
   let pending = '';
   child.stdout.on('data', (chunk) => {
     const lines = (pending + chunk.toString('utf8')).split('\n');
@@ -315,19 +302,6 @@ function callsOf(lines) {
 /** Lets the last request-log lines of a step arrive before they are counted. */
 function settle() {
   return new Promise((resolve) => setTimeout(resolve, 100));
-}
-
-async function waitForRuntime(dataDir, pid) {
-  const file = join(dataDir, 'local-stack.json');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (existsSync(file)) {
-      const info = JSON.parse(readFileSync(file, 'utf8'));
-      if (info.pid === pid) return info;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('modelship local serve did not start; is dist/cli built? (npm run bundle cli)');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchDeployCfnStack();

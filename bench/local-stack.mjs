@@ -1,8 +1,8 @@
 // The local stack's request overhead per API call: the bundled `modelship local serve` on free ports,
 // called through the AWS SDK v3 as the actions call it. Figures are client-observed round trips on
 // 127.0.0.1 (signing, HTTP, routing, the operation, serialization), median and 95th percentile.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnLocalStack, waitForRuntime } from './local-stack-process.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,26 +15,11 @@ import {
   GetAuthorizationTokenCommand
 } from '@aws-sdk/client-ecr';
 
-const root = new URL('..', import.meta.url).pathname;
 const ITERATIONS = 200;
 
 export async function benchLocalStack() {
   const dataDir = mkdtempSync(join(tmpdir(), 'modelship-bench-'));
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/cli/index.js'),
-      'local',
-      'serve',
-      '--port',
-      '0',
-      '--registry-port',
-      '0',
-      '--data-dir',
-      dataDir
-    ],
-    { stdio: 'ignore' }
-  );
+  const child = spawnLocalStack(dataDir);
   try {
     const { endpoint } = await waitForRuntime(dataDir, child.pid);
     const config = {
@@ -88,19 +73,6 @@ export async function benchLocalStack() {
     await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-async function waitForRuntime(dataDir, pid) {
-  const file = join(dataDir, 'local-stack.json');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (existsSync(file)) {
-      const info = JSON.parse(readFileSync(file, 'utf8'));
-      if (info.pid === pid) return info;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`modelship local serve did not start; is dist/cli built? (npm run bundle cli)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchLocalStack();

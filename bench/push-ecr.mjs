@@ -2,31 +2,18 @@
 // on the bundled local stack, as the ratio re-push / first push. The re-push reads each tag once from ECR
 // (BatchGetImage) and compares it with `docker image inspect`: no login, no upload.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { spawnLocalStack, waitForRuntime } from './local-stack-process.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const ROUNDS = 3;
 
 export async function benchPushEcr() {
   const dataDir = mkdtempSync(join(tmpdir(), 'modelship-bench-push-'));
-  const stack = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/cli/index.js'),
-      'local',
-      'serve',
-      '--port',
-      '0',
-      '--registry-port',
-      '0',
-      '--data-dir',
-      dataDir
-    ],
-    { stdio: 'ignore' }
-  );
+  const stack = spawnLocalStack(dataDir);
   const images = [];
   try {
     const { endpoint, region } = await waitForRuntime(dataDir, stack.pid);
@@ -107,19 +94,6 @@ async function timedPush(inputs, env, expectedPushed) {
 
 function median(values) {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
-
-async function waitForRuntime(dataDir, pid) {
-  const file = join(dataDir, 'local-stack.json');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (existsSync(file)) {
-      const info = JSON.parse(readFileSync(file, 'utf8'));
-      if (info.pid === pid) return info;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('modelship local serve did not start; is dist/cli built? (npm run bundle cli)');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchPushEcr();
