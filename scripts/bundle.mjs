@@ -2,11 +2,14 @@
 // Bundles each action (src/actions/<name>/index.ts), the modelship CLI (src/cli) and the demo (src/demo) into
 // dist/<name>/index.js with @vercel/ncc, so each bundle holds only what its entry imports.
 // Usage: node scripts/bundle.mjs [name ...]   (no names: every entry)
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { cpus } from 'node:os';
+import { promisify } from 'node:util';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+const execFileAsync = promisify(execFile);
 const entries = Object.fromEntries(
   readdirSync(join(root, 'src/actions'))
     .filter((name) => existsSync(join(root, 'src/actions', name, 'index.ts')))
@@ -23,21 +26,31 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-for (const name of wanted.length > 0 ? wanted : Object.keys(entries)) {
+// Builds run side by side, one per core: ncc is single-threaded and CI rebuilds every bundle.
+const queue = [...(wanted.length > 0 ? wanted : Object.keys(entries))];
+const workers = Array.from({ length: Math.min(cpus().length, queue.length) }, async () => {
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) await bundle(name);
+});
+const results = await Promise.allSettled(workers);
+if (results.some((result) => result.status === 'rejected')) process.exit(1);
+
+async function bundle(name) {
   const outDir = join(root, 'dist', name);
   // Built beside the old bundle and swapped in only on success: a failed build never leaves dist/ without it.
   const buildDir = `${outDir}.building`;
   rmSync(buildDir, { recursive: true, force: true });
   try {
-    execFileSync(
+    await execFileAsync(
       join(root, 'node_modules/.bin/ncc'),
       ['build', entries[name], '--out', buildDir, '--minify', '--license', 'licenses.txt', '--quiet'],
-      { cwd: root, stdio: 'inherit' }
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 }
     );
-  } catch {
+  } catch (error) {
     rmSync(buildDir, { recursive: true, force: true });
-    console.error(`bundling ${name} failed; dist/${name} was left as it was`);
-    process.exit(1);
+    console.error(
+      `bundling ${name} failed; dist/${name} was left as it was\n${error.stdout ?? ''}${error.stderr ?? ''}`
+    );
+    throw error;
   }
   rmSync(outDir, { recursive: true, force: true });
   renameSync(buildDir, outDir);
