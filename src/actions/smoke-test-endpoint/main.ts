@@ -33,8 +33,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** SageMaker's own limit on an invocation; the plain HTTP mode waits as long. */
-const HTTP_TIMEOUT_MS = 60_000;
+/** SageMaker's own limit on an invocation; both modes wait as long for an answer. */
+const INVOCATION_TIMEOUT_MS = 60_000;
 
 export async function run(options: RunOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
@@ -119,7 +119,7 @@ async function connect(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Endpoint
   };
   const { target } = inputs;
   if (target.mode === 'http') {
-    const invoker = httpInvoker({ ...target, timeoutMs: HTTP_TIMEOUT_MS });
+    const invoker = httpInvoker({ ...target, timeoutMs: INVOCATION_TIMEOUT_MS });
     try {
       await waitForPing(invoker.ping, target.url + target.pingPath, wait);
     } catch (error) {
@@ -135,8 +135,8 @@ async function connect(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Endpoint
   } finally {
     sagemaker.destroy();
   }
-  // One attempt per SDK call: the smoke test's retry policy decides, and each latency is one request's.
-  return sageMakerInvoker(new SageMakerRuntimeClient({ ...config, maxAttempts: 1 }), target.endpointName);
+  // The runtime client only resolves region, credentials and endpoint: the invoker signs and sends itself.
+  return sageMakerInvoker(new SageMakerRuntimeClient(config), target.endpointName, INVOCATION_TIMEOUT_MS);
 }
 
 function latencyOutput(result: SmokeTestResult, key: 'p50' | 'p95' | 'p99'): string {
