@@ -2,15 +2,17 @@
 // latency it reports is its own. It runs the bundled action (dist/smoke-test-endpoint) as the runner
 // does, with a duration-based load phase, against
 //   1. a trivial local endpoint in this process that times each request itself, in plain HTTP mode and
-//      in SageMaker mode (the SDK's InvokeEndpoint): overhead = client-side latency (the action's report)
-//      minus the server's own time;
+//      in SageMaker mode (InvokeEndpoint, SigV4-signed by the action): overhead = client-side latency
+//      (the action's report) minus the server's own time;
 //   2. the local stack's InvokeEndpoint, routed to containers of a trivial model that answers at once
-//      (SageMaker mode).
+//      (SageMaker mode). Generator, local stack and containers share the machine's cores, so this rate
+//      is the whole chain's, and it moves with whatever else the machine runs: the load average is
+//      printed with it.
 // Target: at least 1,000 requests/s through the local stack on 2 cores.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateEndpointCommand,
@@ -89,7 +91,7 @@ export async function benchSmokeTest() {
 /**
  * A server that answers at once and records how long each answer took it, in front of both modes: plain
  * HTTP (/ping, /invocations) and SageMaker (DescribeEndpoint says InService; InvokeEndpoint answers), so
- * the SDK's share of each latency shows as well.
+ * the cost of SigV4 signing shows as well.
  */
 async function benchTrivialServer(workspace) {
   const serverTimes = [];
@@ -112,7 +114,7 @@ async function benchTrivialServer(workspace) {
   const modes = [
     ['plain HTTP', { url }, {}],
     [
-      'SageMaker (SDK)',
+      'SageMaker (InvokeEndpoint)',
       { 'endpoint-name': 'trivial' },
       {
         AWS_ENDPOINT_URL: url,
@@ -225,7 +227,8 @@ async function benchLocalStack(workspace) {
       AWS_SECRET_ACCESS_KEY: 'bench'
     };
     console.log(
-      `\nSageMaker mode through the local stack's InvokeEndpoint (${TRIVIAL_INSTANCES} trivial-model containers, 3 s):\n`
+      `\nSageMaker mode through the local stack's InvokeEndpoint (${TRIVIAL_INSTANCES} trivial-model containers, ` +
+        `3 s; ${cpus().length} cores, load average ${loadavg()[0].toFixed(2)} before):\n`
     );
     console.log('| concurrency | requests/s | errors | p50 ms | p95 ms | p99 ms |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -243,7 +246,10 @@ async function benchLocalStack(workspace) {
       );
     }
     const best = Math.max(...rows.map((row) => row.throughput));
-    console.log(`\nBest: ${best.toFixed(0)} requests/s (target: 1,000) ${best >= 1000 ? 'met' : 'NOT met'}`);
+    console.log(
+      `\nBest: ${best.toFixed(0)} requests/s (target: 1,000) ${best >= 1000 ? 'met' : 'NOT met'}; ` +
+        `load average ${loadavg()[0].toFixed(2)} after`
+    );
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
