@@ -177,6 +177,26 @@ describe('the SageMaker Runtime invoker', () => {
     expect(verifySigV4(ours, 'another secret').valid).toBe(false);
   });
 
+  it('sends to AWS_ENDPOINT_URL as the SDK resolves it, keeping its path prefix', async () => {
+    const saved = process.env['AWS_ENDPOINT_URL'];
+    process.env['AWS_ENDPOINT_URL'] = `${url}/prefix`;
+    try {
+      const invoker = await sageMakerInvoker(
+        new SageMakerRuntimeClient({ region: REGION, credentials: CREDENTIALS }),
+        'churn',
+        5_000
+      );
+      await invoker.invoke(smokeCase('smoke/a.json').request);
+      invoker.close();
+    } finally {
+      if (saved === undefined) delete process.env['AWS_ENDPOINT_URL'];
+      else process.env['AWS_ENDPOINT_URL'] = saved;
+    }
+    const [ours] = runtime.received as [Received];
+    expect(ours.path).toBe('/prefix/endpoints/churn/invocations');
+    expect(verifySigV4(ours, CREDENTIALS.secretAccessKey).valid).toBe(true);
+  });
+
   it('returns the answer, its status and content type', async () => {
     runtime.script = [{ status: 200, headers: { 'content-type': 'text/csv' }, body: '1,2' }];
     expect(await invokeOnce()).toEqual({
