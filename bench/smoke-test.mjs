@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnLocalStack, waitForRuntime } from './local-stack-process.mjs';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -173,21 +174,7 @@ async function benchLocalStack(workspace) {
   const build = await run('docker', ['build', '--quiet', '--tag', TRIVIAL_IMAGE, context]);
   if (build.code !== 0) throw new Error(`docker build of the trivial model failed: ${build.stderr}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'modelship-bench-smoke-stack-'));
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/cli/index.js'),
-      'local',
-      'serve',
-      '--port',
-      '0',
-      '--registry-port',
-      '0',
-      '--data-dir',
-      dataDir
-    ],
-    { stdio: 'ignore' }
-  );
+  const child = spawnLocalStack(dataDir);
   const rows = [];
   try {
     const { endpoint, region } = await waitForRuntime(dataDir, child.pid);
@@ -292,19 +279,6 @@ function run(program, args, env = process.env) {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
-}
-
-async function waitForRuntime(dataDir, pid) {
-  const file = join(dataDir, 'local-stack.json');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (existsSync(file)) {
-      const info = JSON.parse(readFileSync(file, 'utf8'));
-      if (info.pid === pid) return info;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('modelship local serve did not start; is dist/cli built? (npm run bundle cli)');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchSmokeTest();
