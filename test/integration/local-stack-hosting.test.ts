@@ -59,12 +59,17 @@ describe('local SageMaker hosting with real containers', () => {
     return ps.stdout.split('\n').filter(Boolean);
   };
 
-  const deploy = async (name: string, image: string, instances = 1) => {
+  const deploy = async (
+    name: string,
+    image: string,
+    instances = 1,
+    environment: Record<string, string> = {}
+  ) => {
     await sagemaker.send(
       new CreateModelCommand({
         ModelName: name,
         ExecutionRoleArn: 'arn:aws:iam::000000000000:role/local',
-        PrimaryContainer: { Image: image, Environment: { MODEL_NAME: name } }
+        PrimaryContainer: { Image: image, Environment: { MODEL_NAME: name, ...environment } }
       })
     );
     await sagemaker.send(
@@ -359,7 +364,21 @@ describe('local SageMaker hosting with real containers', () => {
     const failed = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: name }));
     expect(failed.EndpointStatus).toBe('Failed');
     expect(failed.FailureReason).toMatch(
-      /^The primary container for production variant AllTraffic exited before passing the ping health check\. Last log lines:\ntiny-model: loading model version v3\ntiny-model: RuntimeError: model artifact is corrupt/
+      /^The primary container for production variant AllTraffic exited with code 1 before passing the ping health check\. Last log lines:\ntiny-model: loading model version v3\ntiny-model: RuntimeError: model artifact is corrupt/
+    );
+    expect(await containersOf(name)).toEqual([]);
+    await sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }));
+  });
+
+  it('fails an endpoint whose container exits before Docker publishes its port, with its exit code and log', async () => {
+    const name = `${PREFIX}-crash-now`;
+    await deploy(name, images['v1']!, 1, { TINY_MODEL_MODE: 'crash-now' });
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
+    const failed = await settled(name);
+    expect(failed.EndpointStatus).toBe('Failed');
+    expect(failed.FailureReason).toBe(
+      'The primary container for production variant AllTraffic exited with code 3 before passing the ping ' +
+        'health check. Last log lines:\ntiny-model: no model artifact found, exiting (TINY_MODEL_MODE=crash-now)'
     );
     expect(await containersOf(name)).toEqual([]);
     await sagemaker.send(new DeleteEndpointCommand({ EndpointName: name }));

@@ -122,7 +122,7 @@ describe('smoke-test-endpoint against a local SageMaker endpoint', () => {
     const result = await run({ 'endpoint-name': 'smoke-crash', 'wait-timeout-seconds': '120' });
     expect(result.exitCode).toBe(1);
     expect(result.log).toMatch(
-      /::error::Endpoint smoke-crash is Failed: The primary container for production variant AllTraffic exited before passing the ping health check\..*Fix what the reason names/
+      /::error::Endpoint smoke-crash is Failed: The primary container for production variant AllTraffic exited with code 1 before passing the ping health check\..*Fix what the reason names/
     );
     expect(result.outputs).toEqual({});
   });

@@ -6,7 +6,8 @@ export interface ContainerEngine {
   run(options: RunOptions): Promise<string>;
   /** The 127.0.0.1 port a container's TCP port is published on. */
   publishedPort(id: string, containerPort: number): Promise<number>;
-  running(id: string): Promise<boolean>;
+  /** Whether the container runs, or how it exited; undefined when it does not exist. */
+  state(id: string): Promise<ContainerState | undefined>;
   /** The last `lines` lines the container wrote (stdout and stderr). */
   logs(id: string, lines: number): Promise<string>;
   /** Removes containers, running or not; ids that no longer exist are ignored. */
@@ -18,6 +19,8 @@ export interface ContainerEngine {
   /** Pulls an image, with the credentials of a Docker config directory when given. */
   pull(reference: string, configDir?: string): Promise<void>;
 }
+
+export type ContainerState = { running: true } | { running: false; exitCode: number };
 
 export interface RunOptions {
   image: string;
@@ -70,12 +73,17 @@ export class DockerCli implements ContainerEngine {
     return port;
   }
 
-  async running(id: string): Promise<boolean> {
+  async state(id: string): Promise<ContainerState | undefined> {
+    let output: string;
     try {
-      return (await this.docker(['inspect', '--format', '{{.State.Running}}', id])).trim() === 'true';
-    } catch {
-      return false;
+      output = await this.docker(['inspect', '--format', '{{.State.Running}} {{.State.ExitCode}}', id]);
+    } catch (error) {
+      if (error instanceof DockerCommandError && /No such (object|container)/i.test(error.stderr))
+        return undefined;
+      throw error;
     }
+    const [running, exitCode] = output.trim().split(' ');
+    return running === 'true' ? { running: true } : { running: false, exitCode: Number(exitCode) };
   }
 
   async logs(id: string, lines: number): Promise<string> {

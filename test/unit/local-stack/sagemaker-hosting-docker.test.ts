@@ -58,6 +58,7 @@ describe('DockerCli', () => {
       '  image) echo "Error response from daemon: No such image: $5" >&2; exit 1 ;;',
       '  rm) echo "Error: No such container: gone" >&2; exit 1 ;;',
       '  ps) printf "id1\\nid2\\n" ;;',
+      '  inspect) case "$4" in live) echo "true 0" ;; dead) echo "false 3" ;; *) echo "Error: No such object: $4" >&2; exit 1 ;; esac ;;',
       'esac'
     ].join('\n')
   );
@@ -73,10 +74,16 @@ describe('DockerCli', () => {
 
   it('reads the published port, finds containers by label, and reports a missing image as absent', async () => {
     expect(await docker.publishedPort('abc', 8080)).toBe(49153);
+    expect(await docker.state('live')).toEqual({ running: true });
+    expect(await docker.state('dead')).toEqual({ running: false, exitCode: 3 });
+    expect(await docker.state('gone')).toBeUndefined();
     expect(await docker.find({ a: 'b', c: 'd' })).toEqual(['id1', 'id2']);
     expect(await docker.inspectImage('nothing:here')).toBeUndefined();
     expect(calls()).toEqual([
       'port abc 8080/tcp',
+      'inspect --format {{.State.Running}} {{.State.ExitCode}} live',
+      'inspect --format {{.State.Running}} {{.State.ExitCode}} dead',
+      'inspect --format {{.State.Running}} {{.State.ExitCode}} gone',
       'ps --all --quiet --no-trunc --filter label=a=b --filter label=c=d',
       'image inspect --format {{json .RepoDigests}} nothing:here'
     ]);

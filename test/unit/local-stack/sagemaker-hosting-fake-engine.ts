@@ -1,23 +1,26 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ContainerEngine, RunOptions } from '../../../src/local-stack/docker/engine.js';
+import type { ContainerEngine, ContainerState, RunOptions } from '../../../src/local-stack/docker/engine.js';
 import { DockerCommandError } from '../../../src/local-stack/docker/engine.js';
 
 /** How a fake container behaves, chosen by a word in its image reference. */
-type Behaviour = 'serve' | 'fail-ping' | 'crash';
+type Behaviour = 'serve' | 'fail-ping' | 'crash' | 'crash-now';
 
 interface FakeContainer {
   options: RunOptions;
   server?: Server;
-  port: number;
-  running: boolean;
+  /** Undefined once it exited before docker could publish its port. */
+  port: number | undefined;
+  state: ContainerState;
   logs: string;
 }
 
 /**
  * A container engine without Docker for unit tests: each "container" is an HTTP server in this process
  * that follows SageMaker's contract. Images containing "fail-ping" answer /ping with 500, images
- * containing "crash" exit at once with a log line, images containing "missing" cannot be pulled.
+ * containing "crash" exit (code 1) with log lines after their port is published, images containing
+ * "crash-now" exit (code 3) before it is, as a container that dies at once does on Docker; images
+ * containing "missing" cannot be pulled.
  * /invocations echoes the image, environment, headers and body; the body "fail" gets a 400.
  */
 export class FakeEngine implements ContainerEngine {
@@ -41,17 +44,20 @@ export class FakeEngine implements ContainerEngine {
   async run(options: RunOptions): Promise<string> {
     await this.gate;
     const id = `fake${this.nextId++}`;
-    const behaviour: Behaviour = options.image.includes('crash')
-      ? 'crash'
-      : options.image.includes('fail-ping')
-        ? 'fail-ping'
-        : 'serve';
-    if (behaviour === 'crash') {
+    const behaviour: Behaviour = options.image.includes('crash-now')
+      ? 'crash-now'
+      : options.image.includes('crash')
+        ? 'crash'
+        : options.image.includes('fail-ping')
+          ? 'fail-ping'
+          : 'serve';
+    if (behaviour === 'crash' || behaviour === 'crash-now') {
+      const now = behaviour === 'crash-now';
       this.containers.set(id, {
         options,
-        port: 1,
-        running: false,
-        logs: 'loading\nRuntimeError: corrupt model\n'
+        port: now ? undefined : 1,
+        state: { running: false, exitCode: now ? 3 : 1 },
+        logs: now ? 'exec format error\n' : 'loading\nRuntimeError: corrupt model\n'
       });
       return id;
     }
@@ -91,18 +97,25 @@ export class FakeEngine implements ContainerEngine {
       options,
       server,
       port: (server.address() as AddressInfo).port,
-      running: true,
+      state: { running: true },
       logs: 'serving\n'
     });
     return id;
   }
 
-  async publishedPort(id: string): Promise<number> {
-    return this.require(id).port;
+  async publishedPort(id: string, containerPort: number): Promise<number> {
+    const { port } = this.require(id);
+    if (port === undefined) {
+      throw new DockerCommandError(
+        ['port', id, `${containerPort}/tcp`],
+        `Error: No public port '${containerPort}/tcp' published for ${id}`
+      );
+    }
+    return port;
   }
 
-  async running(id: string): Promise<boolean> {
-    return this.containers.get(id)?.running ?? false;
+  async state(id: string): Promise<ContainerState | undefined> {
+    return this.containers.get(id)?.state;
   }
 
   async logs(id: string): Promise<string> {

@@ -251,8 +251,9 @@ describe('local SageMaker hosting (fake container engine)', () => {
   it('fails an endpoint whose image cannot be pulled, whose container exits, or that never passes /ping', async () => {
     await modelAndConfig('missing', `${REGISTRY}/missing:v1`);
     await modelAndConfig('crash', `${REGISTRY}/crash:v1`);
+    await modelAndConfig('crash-now', `${REGISTRY}/crash-now:v1`);
     await modelAndConfig('fail-ping', `${REGISTRY}/fail-ping:v1`);
-    for (const name of ['missing', 'crash', 'fail-ping']) {
+    for (const name of ['missing', 'crash', 'crash-now', 'fail-ping']) {
       await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: name }));
     }
     await hosting.controller.settled();
@@ -264,8 +265,13 @@ describe('local SageMaker hosting (fake container engine)', () => {
     });
     expect((await describe('crash')).EndpointConfigName).toBe('crash');
     expect((await describe('crash')).FailureReason).toBe(
-      'The primary container for production variant AllTraffic exited before passing the ping health check. ' +
-        'Last log lines:\nloading\nRuntimeError: corrupt model'
+      'The primary container for production variant AllTraffic exited with code 1 before passing the ping ' +
+        'health check. Last log lines:\nloading\nRuntimeError: corrupt model'
+    );
+    // Docker publishes no port for a container that exited at once: its exit is the reason, not the port.
+    expect((await describe('crash-now')).FailureReason).toBe(
+      'The primary container for production variant AllTraffic exited with code 3 before passing the ping ' +
+        'health check. Last log lines:\nexec format error'
     );
     expect((await describe('fail-ping')).FailureReason).toBe(
       'The primary container for production variant AllTraffic did not pass the ping health check within 1 ' +
@@ -313,7 +319,7 @@ describe('local SageMaker hosting (fake container engine)', () => {
     const kept = await settle('ep');
     expect(kept).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'v2' });
     expect(kept.FailureReason).toMatch(
-      /^Failed to update endpoint to endpoint config broken; it keeps serving endpoint config v2\. The primary container .* exited/
+      /^Failed to update endpoint to endpoint config broken; it keeps serving endpoint config v2\. The primary container .* exited with code 1/
     );
     expect((await invoke('ep', 'still')).answer.image).toBe(`${REGISTRY}/tiny:v2`);
 

@@ -100,8 +100,7 @@ export async function startFleet(
           containerPort: CONTAINER_PORT
         });
         started.push(containerId);
-        const port = await options.engine.publishedPort(containerId, CONTAINER_PORT);
-        containers.push({ id: containerId, url: `http://127.0.0.1:${port}` });
+        containers.push(await published(containerId, variant, options));
       }
       variants.push({ deployment: { ...variant, ...resolved }, containers });
     }
@@ -153,6 +152,24 @@ async function resolveImage(
   return { ...(resolved !== undefined && { ResolvedImage: resolved }), ResolutionTime: new Date() };
 }
 
+/**
+ * The container's published port. Docker publishes no port for a container that has already exited, so
+ * then the failure is its exit, with its log, rather than docker's complaint about the port.
+ */
+async function published(
+  id: string,
+  variant: VariantDeployment,
+  options: FleetOptions
+): Promise<RunningContainer> {
+  try {
+    return { id, url: `http://127.0.0.1:${await options.engine.publishedPort(id, CONTAINER_PORT)}` };
+  } catch (error) {
+    const state = await options.engine.state(id).catch(() => undefined);
+    if (state?.running === false) throw await exited(id, variant, state.exitCode, options);
+    throw error;
+  }
+}
+
 async function awaitHealthy(
   container: RunningContainer,
   variant: VariantDeployment,
@@ -166,12 +183,16 @@ async function awaitHealthy(
     const status = await ping(container.url);
     if (status === 200) return;
     lastAnswer = status === undefined ? 'no answer' : `status ${status}`;
-    if (!(await options.engine.running(container.id))) {
-      throw await failure(container, variant, 'exited before passing the ping health check', options);
+    const state = await options.engine.state(container.id);
+    if (state === undefined) {
+      throw new FleetFailure(
+        `The primary container for production variant ${variant.VariantName} was removed before passing the ping health check.`
+      );
     }
+    if (!state.running) throw await exited(container.id, variant, state.exitCode, options);
     if (Date.now() >= deadline) {
       throw await failure(
-        container,
+        container.id,
         variant,
         `did not pass the ping health check within ${variant.HealthCheckTimeoutSeconds} seconds (last: ${lastAnswer})`,
         options
@@ -181,13 +202,22 @@ async function awaitHealthy(
   }
 }
 
+function exited(
+  id: string,
+  variant: VariantDeployment,
+  exitCode: number,
+  options: FleetOptions
+): Promise<FleetFailure> {
+  return failure(id, variant, `exited with code ${exitCode} before passing the ping health check`, options);
+}
+
 async function failure(
-  container: RunningContainer,
+  id: string,
   variant: VariantDeployment,
   what: string,
   options: FleetOptions
 ): Promise<FleetFailure> {
-  const logs = await options.engine.logs(container.id, options.logLines).catch(() => '');
+  const logs = await options.engine.logs(id, options.logLines).catch(() => '');
   const lastLines = logs.trim().split('\n').slice(-options.logLines).join('\n');
   const summary = `The primary container for production variant ${variant.VariantName} ${what}.`;
   if (!lastLines) return new FleetFailure(truncate(`${summary} It wrote no log lines.`));
