@@ -10,7 +10,8 @@ import { ecrRegistryPolicy, RepositoryStore } from './services/ecr/repositories.
 import { createCloudFormationService } from './services/cloudformation/index.js';
 import { createSageMakerService } from './services/sagemaker/index.js';
 import { hostingFor, hostingOperations } from './services/sagemaker/hosting.js';
-import { modelRegistryOperations } from './services/sagemaker/model-registry.js';
+import { modelRegistryOperations, registryTaggable } from './services/sagemaker/model-registry.js';
+import { tagOperations } from './services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -43,7 +44,12 @@ const SERVICES: ServiceFactory[] = [
   () => createStsService(),
   (stack) => createEcrService(stack),
   (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service,
-  (stack) => createSageMakerService([hostingOperations(stack), modelRegistryOperations()]),
+  (stack) =>
+    createSageMakerService([
+      hostingOperations(stack),
+      modelRegistryOperations(),
+      tagOperations([registryTaggable, hostingFor(stack).store.taggable])
+    ]),
   (stack) => createSageMakerRuntimeService(hostingFor(stack))
 ];
 

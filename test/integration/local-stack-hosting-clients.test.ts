@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { createSageMakerService } from '../../src/local-stack/services/sagemaker/index.js';
 import { createHosting, type LocalHosting } from '../../src/local-stack/services/sagemaker/hosting.js';
+import { tagOperations } from '../../src/local-stack/services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from '../../src/local-stack/services/sagemaker-runtime/index.js';
 import {
   startEndpoint,
@@ -37,7 +38,10 @@ describe('local SageMaker hosting through boto3 and the AWS CLI', () => {
         defaultHealthCheckTimeoutSeconds: 1,
         pingIntervalMs: 20
       });
-      return [createSageMakerService([hosting.operations]), createSageMakerRuntimeService(hosting)];
+      return [
+        createSageMakerService([hosting.operations, tagOperations([hosting.store.taggable])]),
+        createSageMakerRuntimeService(hosting)
+      ];
     });
     env = {
       AWS_ENDPOINT_URL: endpoint.url,
@@ -49,6 +53,42 @@ describe('local SageMaker hosting through boto3 and the AWS CLI', () => {
   afterAll(async () => {
     await hosting.controller.shutdown();
     await endpoint.close();
+  });
+
+  it('tags models, endpoint configs and endpoints through boto3', async () => {
+    const script = `
+import json, boto3
+from botocore.exceptions import ClientError
+sm = boto3.client("sagemaker")
+tags = [{"Key": "team", "Value": "ml"}]
+arns = [sm.create_model(ModelName="tagged", PrimaryContainer={"Image": "registry/tiny:v1"}, Tags=tags)["ModelArn"]]
+arns.append(sm.create_endpoint_config(EndpointConfigName="tagged", Tags=tags, ProductionVariants=[
+    {"VariantName": "AllTraffic", "ModelName": "tagged", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])["EndpointConfigArn"])
+arns.append(sm.create_endpoint(EndpointName="tagged", EndpointConfigName="tagged", Tags=tags)["EndpointArn"])
+report = {"created": [sm.list_tags(ResourceArn=arn)["Tags"] for arn in arns]}
+for arn in arns:
+    sm.add_tags(ResourceArn=arn, Tags=[{"Key": "commit", "Value": "abc"}, {"Key": "team", "Value": "ops"}])
+    sm.delete_tags(ResourceArn=arn, TagKeys=["commit"])
+report["changed"] = [sm.list_tags(ResourceArn=arn)["Tags"] for arn in arns]
+sm.get_waiter("endpoint_in_service").wait(EndpointName="tagged", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+sm.delete_endpoint(EndpointName="tagged")
+sm.get_waiter("endpoint_deleted").wait(EndpointName="tagged", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+sm.delete_endpoint_config(EndpointConfigName="tagged")
+sm.delete_model(ModelName="tagged")
+try:
+    sm.list_tags(ResourceArn=arns[2])
+except ClientError as e:
+    report["deleted"] = e.response["Error"]["Code"]
+print(json.dumps(report))
+`;
+    const run = await runProgram('python3', ['-c', script], { env });
+    expect(run.stderr).toBe('');
+    const team = (Value: string) => [{ Key: 'team', Value }];
+    expect(JSON.parse(run.stdout)).toEqual({
+      created: [team('ml'), team('ml'), team('ml')],
+      changed: [team('ops'), team('ops'), team('ops')],
+      deleted: 'ValidationException'
+    });
   });
 
   it('serves boto3 through every operation, its waiters and AWS error codes', async () => {

@@ -1,16 +1,19 @@
 import {
+  AddTagsCommand,
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
+  DeleteTagsCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   ListEndpointConfigsCommand,
   ListEndpointsCommand,
   ListModelsCommand,
+  ListTagsCommand,
   SageMakerClient,
   UpdateEndpointCommand,
   type ProductionVariant
@@ -19,6 +22,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import { createSageMakerService } from '../../../src/local-stack/services/sagemaker/index.js';
 import { createHosting, type LocalHosting } from '../../../src/local-stack/services/sagemaker/hosting.js';
 import { createSageMakerRuntimeService } from '../../../src/local-stack/services/sagemaker-runtime/index.js';
+import { tagOperations } from '../../../src/local-stack/services/sagemaker/tags.js';
 import { StateStore } from '../../../src/local-stack/state.js';
 import {
   startEndpoint,
@@ -55,7 +59,10 @@ describe('local SageMaker hosting (fake container engine)', () => {
     engine = new FakeEngine();
     endpoint = await startEndpoint((state) => {
       hosting = makeHosting(state);
-      return [createSageMakerService([hosting.operations]), createSageMakerRuntimeService(hosting)];
+      return [
+        createSageMakerService([hosting.operations, tagOperations([hosting.store.taggable])]),
+        createSageMakerRuntimeService(hosting)
+      ];
     });
     const config = { region: TEST_REGION, endpoint: endpoint.url, credentials: TEST_CREDENTIALS };
     sagemaker = new SageMakerClient(config);
@@ -391,6 +398,73 @@ describe('local SageMaker hosting (fake container engine)', () => {
       name: 'ValidationError',
       message: `Endpoint nowhere of account ${TEST_ACCOUNT} not found.`
     });
+  });
+
+  it('keeps the tags Create* calls give in the tag store AddTags, ListTags and DeleteTags use', async () => {
+    const tags = [{ Key: 'team', Value: 'ml' }];
+    await sagemaker.send(
+      new CreateModelCommand({
+        ModelName: 'Tagged',
+        PrimaryContainer: { Image: `${REGISTRY}/tiny:v1` },
+        Tags: tags
+      })
+    );
+    await sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'Tagged',
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: 'Tagged',
+            InitialInstanceCount: 1,
+            InstanceType: 'ml.m5.large'
+          }
+        ],
+        Tags: tags
+      })
+    );
+    await sagemaker.send(
+      new CreateEndpointCommand({ EndpointName: 'Tagged', EndpointConfigName: 'Tagged', Tags: tags })
+    );
+    const arns = ['model', 'endpoint-config', 'endpoint'].map((kind) => `${ARN}:${kind}/tagged`);
+    for (const arn of arns) {
+      expect((await sagemaker.send(new ListTagsCommand({ ResourceArn: arn }))).Tags).toEqual(tags);
+      await sagemaker.send(
+        new AddTagsCommand({
+          ResourceArn: arn,
+          Tags: [
+            { Key: 'commit', Value: 'abc123' },
+            { Key: 'team', Value: 'ops' }
+          ]
+        })
+      );
+      await sagemaker.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: ['commit'] }));
+      expect((await sagemaker.send(new ListTagsCommand({ ResourceArn: arn }))).Tags).toEqual([
+        { Key: 'team', Value: 'ops' }
+      ]);
+    }
+    // Describe* leaves tags out, as SageMaker does.
+    expect(await sagemaker.send(new DescribeModelCommand({ ModelName: 'Tagged' }))).not.toHaveProperty(
+      'Tags'
+    );
+    expect(
+      await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'Tagged' }))
+    ).not.toHaveProperty('Tags');
+
+    await hosting.controller.settled();
+    await sagemaker.send(new DeleteEndpointCommand({ EndpointName: 'Tagged' }));
+    await hosting.controller.settled();
+    await sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: 'Tagged' }));
+    await sagemaker.send(new DeleteModelCommand({ ModelName: 'Tagged' }));
+    for (const arn of arns) {
+      await expect(sagemaker.send(new ListTagsCommand({ ResourceArn: arn }))).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: `Resource ${arn} does not exist or cannot be tagged.`
+      });
+    }
+    // A resource created again under the same name starts without the old tags.
+    await model('tagged', `${REGISTRY}/tiny:v1`);
+    expect((await sagemaker.send(new ListTagsCommand({ ResourceArn: arns[0] }))).Tags).toEqual([]);
   });
 
   it('lists endpoints by status and name, and deletes them with their containers', async () => {

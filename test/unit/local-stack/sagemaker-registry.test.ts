@@ -20,7 +20,11 @@ import {
   UpdateModelPackageCommand
 } from '@aws-sdk/client-sagemaker';
 import { createSageMakerService } from '../../../src/local-stack/services/sagemaker/index.js';
-import { modelRegistryOperations } from '../../../src/local-stack/services/sagemaker/model-registry.js';
+import {
+  modelRegistryOperations,
+  registryTaggable
+} from '../../../src/local-stack/services/sagemaker/model-registry.js';
+import { tagOperations } from '../../../src/local-stack/services/sagemaker/tags.js';
 import { StateStore } from '../../../src/local-stack/state.js';
 import { runProgram } from '../../helpers/local-stack.js';
 import {
@@ -46,7 +50,9 @@ describe('local SageMaker Model Registry', () => {
   let restarted: RunningEndpoint | undefined;
 
   beforeAll(async () => {
-    endpoint = await startEndpoint(() => [createSageMakerService([modelRegistryOperations()])]);
+    endpoint = await startEndpoint(() => [
+      createSageMakerService([modelRegistryOperations(), tagOperations([registryTaggable])])
+    ]);
     client = new SageMakerClient({
       endpoint: endpoint.url,
       region: TEST_REGION,
@@ -80,7 +86,7 @@ describe('local SageMaker Model Registry', () => {
       operations: Record<string, { output?: { shape: string } }>;
       shapes: Record<string, { members?: Record<string, unknown> }>;
     };
-    const implemented = Object.keys(modelRegistryOperations()).sort();
+    const implemented = Object.keys({ ...modelRegistryOperations(), ...tagOperations([]) }).sort();
     expect(implemented).toEqual(
       [
         'AddTags',
@@ -332,7 +338,7 @@ describe('local SageMaker Model Registry', () => {
     expect(again.ModelPackageArn).toBe(first.ModelPackageArn);
 
     restarted = await startEndpoint(
-      () => [createSageMakerService([modelRegistryOperations()])],
+      () => [createSageMakerService([modelRegistryOperations(), tagOperations([registryTaggable])])],
       endpoint.dataDir
     );
     const reopened = new SageMakerClient({

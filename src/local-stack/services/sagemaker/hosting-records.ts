@@ -1,6 +1,7 @@
 import type { StateStore } from '../../state.js';
 import { AwsServiceError, validationError } from '../../wire/errors.js';
-import type { OperationInput } from '../../wire/types.js';
+import type { OperationInput, RequestContext } from '../../wire/types.js';
+import { TagStore } from './tags.js';
 
 /** A model as CreateModel stored it (the request's members), plus what SageMaker adds. */
 export interface ModelRecord extends OperationInput {
@@ -57,7 +58,6 @@ export interface EndpointRecord {
   FailureReason?: string;
   CreationTime: Date;
   LastModifiedTime: Date;
-  Tags?: OperationInput[];
   DeploymentConfig?: OperationInput;
   /** The configuration serving traffic; absent until the first deployment succeeded. */
   serving?: Deployment;
@@ -156,14 +156,36 @@ export class HostingStore {
   deleteModel(region: string, name: string): void {
     delete this.document.models[key(region, name)];
     this.save();
+    this.tags.set(this.arn(region, 'model', name), []);
   }
   deleteEndpointConfig(region: string, name: string): void {
     delete this.document.endpointConfigs[key(region, name)];
     this.save();
+    this.tags.set(this.arn(region, 'endpoint-config', name), []);
   }
   deleteEndpoint(region: string, name: string): void {
     delete this.document.endpoints[key(region, name)];
     this.save();
+    this.tags.set(this.arn(region, 'endpoint', name), []);
+  }
+
+  /** Models, endpoint configs and endpoints carry tags (AddTags, ListTags, DeleteTags). */
+  readonly taggable = (arn: string, context: RequestContext): boolean => {
+    const match = /^arn:aws:sagemaker:([^:]+):(\d{12}):(model|endpoint-config|endpoint)\/(.+)$/.exec(arn);
+    if (!match || match[1] !== context.region || match[2] !== this.accountId) return false;
+    const [, region, , kind, name] = match as unknown as [string, string, string, ResourceKind, string];
+    const record =
+      kind === 'model'
+        ? this.model(region, name)
+        : kind === 'endpoint-config'
+          ? this.endpointConfig(region, name)
+          : this.endpoint(region, name);
+    return record !== undefined;
+  };
+
+  /** The tags every SageMaker resource shares (see tags.ts). */
+  get tags(): TagStore {
+    return new TagStore(this.state);
   }
 
   /** Persists changes made to a record obtained from this store. */

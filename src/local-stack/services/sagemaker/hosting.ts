@@ -15,6 +15,7 @@ import {
 import { TrafficTable } from './hosting-traffic.js';
 import { checkInstanceLimit, planDeployment, retainVariantProperties } from './hosting-deployment.js';
 import { listPage, optionalNumber, parseListRequest, requireName } from './hosting-validation.js';
+import { optionalTags } from './model-registry-validation.js';
 
 export interface HostingOptions {
   state: StateStore;
@@ -146,18 +147,20 @@ export function createHosting(options: HostingOptions): LocalHosting {
           throw validationError('Environment must map names to string values.');
         }
       }
+      const tags = optionalTags(input, 'Tags');
       const record: ModelRecord = {
-        ...input,
+        ...withoutTags(input),
         ModelName: name,
         ModelArn: store.arn(context.region, 'model', name),
         CreationTime: new Date()
       };
       store.putModel(context.region, record);
+      store.tags.set(record.ModelArn, tags);
       return { ModelArn: record.ModelArn };
     },
 
     DescribeModel(input, context) {
-      return withoutTags(requireModel(context, requireName(input, 'ModelName')));
+      return requireModel(context, requireName(input, 'ModelName'));
     },
 
     DeleteModel(input, context) {
@@ -190,6 +193,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
             'Member must have length between 1 and 10'
         );
       }
+      const tags = optionalTags(input, 'Tags');
       const seen = new Set<string>();
       const normalized = (variants as OperationInput[]).map((variant) => {
         const variantName = requireName(variant, 'VariantName');
@@ -218,18 +222,19 @@ export function createHosting(options: HostingOptions): LocalHosting {
         };
       });
       const record: EndpointConfigRecord = {
-        ...input,
+        ...withoutTags(input),
         EndpointConfigName: name,
         EndpointConfigArn: store.arn(context.region, 'endpoint-config', name),
         CreationTime: new Date(),
         ProductionVariants: normalized
       };
       store.putEndpointConfig(context.region, record);
+      store.tags.set(record.EndpointConfigArn, tags);
       return { EndpointConfigArn: record.EndpointConfigArn };
     },
 
     DescribeEndpointConfig(input, context) {
-      return withoutTags(requireConfig(context, requireName(input, 'EndpointConfigName')));
+      return requireConfig(context, requireName(input, 'EndpointConfigName'));
     },
 
     DeleteEndpointConfig(input, context) {
@@ -260,6 +265,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
       const config = requireConfig(context, requireName(input, 'EndpointConfigName'));
       const deployment = planDeployment(store, context.region, config, defaultTimeout);
       checkInstanceLimit(store, context.region, deployment, instanceLimit);
+      const tags = optionalTags(input, 'Tags');
       const now = new Date();
       const record: EndpointRecord = {
         EndpointName: name,
@@ -269,10 +275,10 @@ export function createHosting(options: HostingOptions): LocalHosting {
         CreationTime: now,
         LastModifiedTime: now,
         pending: deployment,
-        ...(input['Tags'] !== undefined && { Tags: input['Tags'] }),
         ...(input['DeploymentConfig'] !== undefined && { DeploymentConfig: input['DeploymentConfig'] })
       };
       store.putEndpoint(context.region, record);
+      store.tags.set(record.EndpointArn, tags);
       controller.deploy(context.region, record);
       return { EndpointArn: record.EndpointArn };
     },
@@ -369,7 +375,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
   return { operations, traffic, controller, store };
 }
 
-/** Describe* outputs leave tags out (ListTags reads them). */
+/** Tags live in the shared TagStore, not in the records Describe* returns. */
 function withoutTags<T extends OperationInput>(record: T): Omit<T, 'Tags'> {
   return Object.fromEntries(Object.entries(record).filter(([member]) => member !== 'Tags')) as Omit<
     T,

@@ -32,7 +32,6 @@ interface RegistryDocument {
   /** Keyed by ARN, so regions and accounts never share a record. */
   groups: Record<string, GroupRecord>;
   packages: Record<string, PackageRecord>;
-  tags: Record<string, Tag[]>;
 }
 
 const DOCUMENT = 'sagemaker-model-registry';
@@ -45,7 +44,7 @@ export class ModelRegistryStore {
   constructor(private readonly state: StateStore) {}
 
   private get document(): RegistryDocument {
-    return this.state.document<RegistryDocument>(DOCUMENT, () => ({ groups: {}, packages: {}, tags: {} }));
+    return this.state.document<RegistryDocument>(DOCUMENT, () => ({ groups: {}, packages: {} }));
   }
 
   save(): void {
@@ -77,7 +76,6 @@ export class ModelRegistryStore {
 
   deleteGroup(arn: string): void {
     delete this.document.groups[arn];
-    delete this.document.tags[arn];
   }
 
   package(arn: string): PackageRecord | undefined {
@@ -97,13 +95,5 @@ export class ModelRegistryStore {
 
   putPackage(record: PackageRecord): void {
     this.document.packages[record.ModelPackageArn] = record;
-  }
-
-  tags(arn: string): Tag[] {
-    return this.document.tags[arn] ?? [];
-  }
-
-  setTags(arn: string, tags: Tag[]): void {
-    this.document.tags[arn] = tags;
   }
 }

@@ -1,12 +1,7 @@
 import { AwsServiceError, validationError } from '../../wire/errors.js';
 import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
 import { parseListRequest, type ListRequest } from './hosting-validation.js';
-import {
-  ModelRegistryStore,
-  type GroupRecord,
-  type PackageRecord,
-  type Tag
-} from './model-registry-records.js';
+import { ModelRegistryStore, type GroupRecord, type PackageRecord } from './model-registry-records.js';
 import {
   optionalApprovalStatus,
   optionalEnum,
@@ -17,9 +12,9 @@ import {
   optionalText,
   requireEntityName,
   requireGroupName,
-  requireString,
   requireVersionedName
 } from './model-registry-validation.js';
+import { TagStore, type TaggableCheck } from './tags.js';
 
 const SORT_KEYS = ['Name', 'CreationTime'];
 /** Members CreateModelPackage keeps as given and DescribeModelPackage returns. */
@@ -33,6 +28,12 @@ const STORED_MEMBERS = [
   'SourceUri',
   'CertifyForMarketplace'
 ];
+
+/** Model package groups and versions carry tags. */
+export const registryTaggable: TaggableCheck = (arn, context) => {
+  const store = new ModelRegistryStore(context.state);
+  return store.group(arn) !== undefined || store.package(arn) !== undefined;
+};
 
 /**
  * SageMaker's Model Registry: model package groups and their numbered, versioned model packages with
@@ -59,21 +60,6 @@ export function modelRegistryOperations(): Record<string, Operation> {
     if (!record) throw validationError(`ModelPackage ${arn} does not exist.`);
     return record;
   };
-  /** Tags belong to groups and versions of this registry; other ARNs are not taggable here. */
-  const requireTaggable = (store: ModelRegistryStore, arn: string) => {
-    if (!/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+$/.test(arn) || arn.length > 256) {
-      throw validationError(
-        `1 validation error detected: Value '${arn}' at 'resourceArn' failed to satisfy constraint: ` +
-          `Member must satisfy regular expression pattern: arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+`
-      );
-    }
-    if (!store.group(arn) && !store.package(arn)) {
-      throw validationError(
-        `Resource ${arn} does not exist or is not a model package group or model package.`
-      );
-    }
-  };
-
   return {
     CreateModelPackageGroup(input, context) {
       const store = storeOf(context);
@@ -89,7 +75,7 @@ export function modelRegistryOperations(): Record<string, Operation> {
         CreationTime: new Date(),
         lastVersion: 0
       });
-      if (tags.length > 0) store.setTags(arn, tags);
+      new TagStore(context.state).set(arn, tags);
       store.save();
       return { ModelPackageGroupArn: arn };
     },
@@ -121,6 +107,7 @@ export function modelRegistryOperations(): Record<string, Operation> {
       }
       store.deleteGroup(group.ModelPackageGroupArn);
       store.save();
+      new TagStore(context.state).set(group.ModelPackageGroupArn, []);
       return {};
     },
 
@@ -173,7 +160,7 @@ export function modelRegistryOperations(): Record<string, Operation> {
       };
       group.lastVersion = version;
       store.putPackage(record);
-      if (tags.length > 0) store.setTags(arn, tags);
+      new TagStore(context.state).set(arn, tags);
       store.save();
       return { ModelPackageArn: arn };
     },
@@ -247,54 +234,6 @@ export function modelRegistryOperations(): Record<string, Operation> {
       record['LastModifiedTime'] = new Date();
       store.save();
       return { ModelPackageArn: record.ModelPackageArn };
-    },
-
-    AddTags(input, context) {
-      const store = storeOf(context);
-      const arn = requireString(input, 'ResourceArn');
-      const tags = optionalTags(input, 'Tags');
-      requireTaggable(store, arn);
-      const merged = new Map(store.tags(arn).map((tag) => [tag.Key, tag.Value]));
-      for (const tag of tags) merged.set(tag.Key, tag.Value);
-      if (merged.size > 50) {
-        throw validationError(`Resource ${arn} would have ${merged.size} tags; at most 50 are allowed.`);
-      }
-      const updated: Tag[] = [...merged].map(([Key, Value]) => ({ Key, Value }));
-      store.setTags(arn, updated);
-      store.save();
-      return { Tags: updated };
-    },
-
-    ListTags(input, context) {
-      const store = storeOf(context);
-      const arn = requireString(input, 'ResourceArn');
-      requireTaggable(store, arn);
-      // ListTagsMaxResults has a minimum of 50 and a resource at most 50 tags, so one page holds them all.
-      if (input['MaxResults'] !== undefined && Number(input['MaxResults']) < 50) {
-        throw validationError(
-          `1 validation error detected: Value '${String(input['MaxResults'])}' at 'maxResults' failed to satisfy constraint: ` +
-            'Member must have value greater than or equal to 50'
-        );
-      }
-      return { Tags: store.tags(arn) };
-    },
-
-    DeleteTags(input, context) {
-      const store = storeOf(context);
-      const arn = requireString(input, 'ResourceArn');
-      const keys: unknown = input['TagKeys'];
-      if (!Array.isArray(keys) || keys.length < 1 || keys.length > 50) {
-        throw validationError(
-          "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length between 1 and 50"
-        );
-      }
-      requireTaggable(store, arn);
-      store.setTags(
-        arn,
-        store.tags(arn).filter((tag) => !keys.includes(tag.Key))
-      );
-      store.save();
-      return {};
     }
   };
 }
