@@ -1,6 +1,6 @@
 # A SageMaker-style model server for the local CloudFormation integration tests: started with `serve`,
 # answers GET /ping and POST /invocations on port 8080 with the model version it was built as. Built with
-# MODEL_HEALTHY other than "true" it fails to load after a second and exits, as a broken model image does. Perl because
+# MODEL_HEALTHY other than "true" it fails to load and exits at once, as a broken model image does. Perl because
 # debian:bookworm-slim ships it: the image builds offline.
 use strict;
 use warnings;
@@ -8,7 +8,6 @@ use IO::Socket::INET;
 
 die "expected the serve argument\n" unless ($ARGV[0] // '') eq 'serve';
 unless (($ENV{MODEL_HEALTHY} // 'true') eq 'true') {
-  sleep 1;
   die "model failed to load: weights missing\n";
 }
 my $server = IO::Socket::INET->new(LocalPort => 8080, Listen => 16, ReuseAddr => 1) or die "listen: $!\n";
