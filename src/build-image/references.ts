@@ -1,19 +1,13 @@
 /**
  * Docker image reference grammar (distribution/reference): an optional registry host[:port], then
- * lowercase path components; tags are up to 128 word characters, dots and dashes, not starting with
- * a dot or dash.
+ * lowercase path components. Tags are checked by lib/docker-tags.
  */
 const HOST = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?)`;
 const COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
 const REPOSITORY = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
 
 export function isValidRepository(name: string): boolean {
   return name.length <= 255 && REPOSITORY.test(name);
-}
-
-export function isValidTag(tag: string): boolean {
-  return TAG.test(tag);
 }
 
 /** Turns a branch name into a valid tag: `feature/Add-CSV` → `feature-add-csv`. */

@@ -3,15 +3,10 @@
  * (botocore's ecr/2015-09-21 model, shape RepositoryName), so a bad name fails before any call.
  */
 const ECR_REPOSITORY_NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const REGISTRY_ID = /^[0-9]{12}$/;
 
 export function isValidRepositoryName(name: string): boolean {
   return name.length >= 2 && name.length <= 256 && ECR_REPOSITORY_NAME.test(name);
-}
-
-export function isValidTag(tag: string): boolean {
-  return DOCKER_TAG.test(tag);
 }
 
 export function isValidRegistryId(id: string): boolean {

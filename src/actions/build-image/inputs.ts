@@ -9,7 +9,8 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
-import { isValidRepository, isValidTag } from '../../build-image/references.js';
+import { isValidRepository } from '../../build-image/references.js';
+import { requireValidTags } from '../../lib/docker-tags.js';
 
 export const Input = {
   Context: 'context',
@@ -84,15 +85,7 @@ export function parseInputs(read: InputReader, workspace: string): BuildInputs {
     );
   }
   const tags = getList(read, Input.Tags);
-  for (const tag of tags) {
-    if (!isValidTag(tag)) {
-      throw new InputError(
-        Input.Tags,
-        `'${tag}' is not a valid tag`,
-        'A tag is up to 128 letters, digits, underscores, dots and dashes, and may not start with a dot or dash.'
-      );
-    }
-  }
+  requireValidTags(tags, Input.Tags);
   const target = getOptionalString(read, Input.Target);
   return {
     context,

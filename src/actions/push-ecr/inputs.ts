@@ -11,7 +11,8 @@ import {
   type InputReader
 } from '../../lib/inputs.js';
 import { keepLastImagesPolicy, readLifecyclePolicy } from '../../push-ecr/lifecycle.js';
-import { isValidRegistryId, isValidRepositoryName, isValidTag, tagOf } from '../../push-ecr/names.js';
+import { isValidRegistryId, isValidRepositoryName, tagOf } from '../../push-ecr/names.js';
+import { requireValidTags } from '../../lib/docker-tags.js';
 
 export const Input = {
   Image: 'image',
@@ -84,15 +85,7 @@ export function parseInputs(read: InputReader, workspace: string): PushInputs {
   }
   const tags = getList(read, Input.Tags);
   if (tags.length === 0) tags.push(defaultTag(image));
-  for (const tag of tags) {
-    if (!isValidTag(tag)) {
-      throw new InputError(
-        Input.Tags,
-        `'${tag}' is not a valid tag`,
-        'A tag is up to 128 letters, digits, underscores, dots and dashes, and may not start with a dot or dash.'
-      );
-    }
-  }
+  requireValidTags(tags, Input.Tags);
   return {
     image,
     repository,

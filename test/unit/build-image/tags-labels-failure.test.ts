@@ -1,7 +1,8 @@
 import { defaultTags } from '../../../src/build-image/tags.js';
 import { ociLabels, mergeLabels } from '../../../src/build-image/labels.js';
 import { failingStep, failureReason } from '../../../src/build-image/failure.js';
-import { isValidRepository, isValidTag, slugForTag } from '../../../src/build-image/references.js';
+import { isValidRepository, slugForTag } from '../../../src/build-image/references.js';
+import { isValidDockerTag } from '../../../src/lib/docker-tags.js';
 import type { GitHubContext } from '../../../src/lib/github-context.js';
 
 const context = (overrides: Partial<GitHubContext>): GitHubContext => ({
@@ -45,7 +46,7 @@ describe('image references', () => {
     ['has space', false],
     ['x'.repeat(129), false]
   ])('tag %p valid: %p', (tag, valid) => {
-    expect(isValidTag(tag as string)).toBe(valid);
+    expect(isValidDockerTag(tag as string)).toBe(valid);
   });
   it('slugs branch names into tags', () => {
     expect(slugForTag('-Feature/ünïcode--')).toBe('feature-n-code');
