@@ -2,39 +2,23 @@ import type { Server } from 'node:http';
 import { createLocalEndpoint, listen } from './server.js';
 import { StateStore } from './state.js';
 import type { ServiceDefinition } from './wire/types.js';
-import { createInvoker, type Invoker } from './wire/invoke.js';
+import type { ServiceFactory, StackContext } from './context.js';
+import { createInvoker } from './wire/invoke.js';
 import { startRegistry, type LocalRegistry } from './registry/index.js';
 import { createStsService } from './services/sts/index.js';
 import { createEcrService } from './services/ecr/index.js';
 import { ecrRegistryPolicy, RepositoryStore } from './services/ecr/repositories.js';
 import { createCloudFormationService } from './services/cloudformation/index.js';
 import { createSageMakerService } from './services/sagemaker/index.js';
-import { hostingFor, hostingOperations } from './services/sagemaker/hosting.js';
-import { modelRegistryOperations, registryTaggable } from './services/sagemaker/model-registry.js';
+import { startStackHosting } from './services/sagemaker/hosting/index.js';
+import { modelRegistryOperations, registryTaggable } from './services/sagemaker/registry/index.js';
 import { tagOperations } from './services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
 
+export type { ServiceFactory, StackContext } from './context.js';
+
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
-
-/** What every service factory gets: the stack's shared pieces. */
-export interface StackContext {
-  dataDir: string;
-  state: StateStore;
-  accountId: string;
-  /** The region unsigned requests default to; signed requests carry their own (RequestContext.region). */
-  region: string;
-  /** The container registry: `registry.host`, `registry.client`, `registry.dockerConfigDir`, ... */
-  registry: LocalRegistry;
-  /** Every service of the stack, filled in as the factories run (so read it when handling a request). */
-  services: readonly ServiceDefinition[];
-  /** Calls another local service's operation in-process: `invoke('SageMaker', 'CreateModel', input, caller)`. */
-  invoke: Invoker;
-  /** Runs when the stack stops (`modelship local down`), e.g. to remove containers a service started. */
-  onShutdown(hook: () => Promise<void> | void): void;
-}
-
-export type ServiceFactory = (stack: StackContext) => ServiceDefinition | Promise<ServiceDefinition>;
 
 /**
  * Every AWS service the local stack answers. To add one, append its factory: it receives the
@@ -44,13 +28,18 @@ const SERVICES: ServiceFactory[] = [
   () => createStsService(),
   (stack) => createEcrService(stack),
   (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service,
-  (stack) =>
-    createSageMakerService([
-      hostingOperations(stack),
-      modelRegistryOperations(),
-      tagOperations([registryTaggable, hostingFor(stack).store.taggable])
-    ]),
-  (stack) => createSageMakerRuntimeService(hostingFor(stack))
+  (stack) => {
+    // SageMaker and SageMaker Runtime share one hosting: the endpoints one creates, the other invokes.
+    const hosting = startStackHosting(stack);
+    return [
+      createSageMakerService([
+        hosting.operations,
+        modelRegistryOperations(),
+        tagOperations([registryTaggable, hosting.store.taggable])
+      ]),
+      createSageMakerRuntimeService(hosting)
+    ];
+  }
 ];
 
 export interface LocalStackOptions {
@@ -127,7 +116,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
       invoke: createInvoker(services),
       onShutdown: (hook) => void shutdownHooks.push(hook)
     };
-    for (const factory of options.services ?? SERVICES) services.push(await factory(context));
+    for (const factory of options.services ?? SERVICES) services.push(...[await factory(context)].flat());
     server = createLocalEndpoint({
       services,
       state,

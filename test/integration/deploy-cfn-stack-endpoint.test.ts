@@ -7,7 +7,7 @@ import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagema
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { runBundledAction, type ActionRun } from '../helpers/action-runner.js';
 import { runProgram, startLocalStack, type LocalStackHandle } from '../helpers/local-stack.js';
-import { LABELS } from '../../src/local-stack/services/sagemaker/hosting-fleet.js';
+import { LABELS } from '../../src/local-stack/services/sagemaker/hosting/fleet.js';
 import { buildTinyModel, pushToLocalRegistry, type TinyModelMode } from '../fixtures/tiny-model/images.js';
 
 /**

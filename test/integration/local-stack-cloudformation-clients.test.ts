@@ -7,7 +7,7 @@ import { runProgram } from '../helpers/local-stack.js';
 import {
   startCloudFormation,
   type CloudFormationHarness
-} from '../unit/local-stack/cloudformation-harness.js';
+} from '../unit/local-stack/services/cloudformation/harness.js';
 
 /** Local CloudFormation driven by clients we did not write: boto3 (with botocore's waiters) and the AWS CLI. */
 describe('local CloudFormation through boto3 and the AWS CLI', () => {

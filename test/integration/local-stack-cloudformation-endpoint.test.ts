@@ -13,7 +13,7 @@ import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
 import { runProgram, startLocalStack, type LocalStackHandle } from '../helpers/local-stack.js';
-import { waitForStack } from '../unit/local-stack/cloudformation-harness.js';
+import { waitForStack } from '../unit/local-stack/services/cloudformation/harness.js';
 
 /** The model image's build context: a tiny Perl server answering the SageMaker container contract. */
 const MODEL_IMAGE_CONTEXT = join(PROJECT_ROOT, 'test/integration/local-stack-cloudformation-model');

@@ -8,7 +8,7 @@ import {
   UpdateStackCommand
 } from '@aws-sdk/client-cloudformation';
 import { runProgram, startLocalStack, type LocalStackHandle } from '../helpers/local-stack.js';
-import { waitForStack } from '../unit/local-stack/cloudformation-harness.js';
+import { waitForStack } from '../unit/local-stack/services/cloudformation/harness.js';
 
 const TEMPLATE = `
 Parameters:

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { createSageMakerService } from '../../src/local-stack/services/sagemaker/index.js';
-import { createHosting, type LocalHosting } from '../../src/local-stack/services/sagemaker/hosting.js';
+import { createHosting, type LocalHosting } from '../../src/local-stack/services/sagemaker/hosting/index.js';
 import { tagOperations } from '../../src/local-stack/services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from '../../src/local-stack/services/sagemaker-runtime/index.js';
 import {
@@ -11,7 +11,7 @@ import {
   type RunningEndpoint
 } from '../helpers/local-endpoint.js';
 import { runProgram } from '../helpers/local-stack.js';
-import { FakeEngine } from '../unit/local-stack/sagemaker-hosting-fake-engine.js';
+import { FakeEngine } from '../unit/local-stack/services/sagemaker/hosting/fake-engine.js';
 
 const ARN = `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}`;
 

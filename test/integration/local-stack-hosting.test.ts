@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { launchLocalStack, type RunningLocalStack } from '../../src/local-stack/stack.js';
-import { LABELS } from '../../src/local-stack/services/sagemaker/hosting-fleet.js';
+import { LABELS } from '../../src/local-stack/services/sagemaker/hosting/fleet.js';
 import { runProgram } from '../helpers/local-stack.js';
 import { buildTinyModel, pushToLocalRegistry } from '../fixtures/tiny-model/images.js';
 

@@ -9,7 +9,7 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
-import { isValidRepository } from '../../build-image/references.js';
+import { isValidRepository } from './references.js';
 import { requireValidTags } from '../../lib/docker-tags.js';
 
 export const Input = {

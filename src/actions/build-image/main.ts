@@ -7,12 +7,12 @@ import { runCommand } from '../../lib/exec.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
-import { buildCommand, type BuildPlan } from '../../build-image/command.js';
-import { creationTime } from '../../build-image/created.js';
-import { inspectImage, probeDockerEngine } from '../../build-image/docker.js';
-import { failingStep, failureReason } from '../../build-image/failure.js';
-import { mergeLabels, ociLabels } from '../../build-image/labels.js';
-import { defaultTags } from '../../build-image/tags.js';
+import { buildCommand, type BuildPlan } from './command.js';
+import { creationTime } from './created.js';
+import { inspectImage, probeDockerEngine } from './docker.js';
+import { failingStep, failureReason } from './failure.js';
+import { mergeLabels, ociLabels } from './labels.js';
+import { defaultTags } from './tags.js';
 import { Output, parseInputs } from './inputs.js';
 
 export async function run(): Promise<void> {

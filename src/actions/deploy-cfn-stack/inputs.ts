@@ -10,11 +10,11 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
-import { parseParameters } from '../../deploy-cfn-stack/parameters.js';
-import { lineageTags, mergeTags, parseTags } from '../../deploy-cfn-stack/tags.js';
-import { readTemplate } from '../../deploy-cfn-stack/template.js';
-import type { TeardownRequest } from '../../deploy-cfn-stack/teardown.js';
-import type { DeployRequest } from '../../deploy-cfn-stack/types.js';
+import { parseParameters } from './parameters.js';
+import { lineageTags, mergeTags, parseTags } from './tags.js';
+import { readTemplate } from './template.js';
+import type { TeardownRequest } from './teardown.js';
+import type { DeployRequest } from './types.js';
 
 export const Input = {
   StackName: 'stack-name',

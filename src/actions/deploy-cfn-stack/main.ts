@@ -8,12 +8,12 @@ import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
-import { CHANGE_COLUMNS, changeSummaryRows } from '../../deploy-cfn-stack/change-table.js';
-import { deploy } from '../../deploy-cfn-stack/deploy.js';
-import { StackOperationFailed } from '../../deploy-cfn-stack/failures.js';
-import { systemClock } from '../../deploy-cfn-stack/polling.js';
-import { teardown } from '../../deploy-cfn-stack/teardown.js';
-import type { DeployResult, Engine } from '../../deploy-cfn-stack/types.js';
+import { CHANGE_COLUMNS, changeSummaryRows } from './change-table.js';
+import { deploy } from './deploy.js';
+import { StackOperationFailed } from './failures.js';
+import { systemClock } from './polling.js';
+import { teardown } from './teardown.js';
+import type { DeployResult, Engine } from './types.js';
 import { Output, parseInputs } from './inputs.js';
 
 export interface RunOptions {

@@ -10,8 +10,8 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
-import { keepLastImagesPolicy, readLifecyclePolicy } from '../../push-ecr/lifecycle.js';
-import { isValidRegistryId, isValidRepositoryName, tagOf } from '../../push-ecr/names.js';
+import { keepLastImagesPolicy, readLifecyclePolicy } from './lifecycle.js';
+import { isValidRegistryId, isValidRepositoryName, tagOf } from './names.js';
 import { requireValidTags } from '../../lib/docker-tags.js';
 
 export const Input = {

@@ -4,16 +4,12 @@ import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
-import {
-  cleanUpDockerConfig,
-  createDockerConfigDir,
-  removeDockerConfigDir
-} from '../../push-ecr/docker-config.js';
-import { inspectLocalImage } from '../../push-ecr/docker.js';
-import { ensureRepository } from '../../push-ecr/ecr.js';
-import { pushImage } from '../../push-ecr/push.js';
-import type { PushTarget } from '../../push-ecr/target.js';
-import { ecrTarget, registryTarget } from '../../push-ecr/targets.js';
+import { cleanUpDockerConfig, createDockerConfigDir, removeDockerConfigDir } from './docker-config.js';
+import { inspectLocalImage } from './docker.js';
+import { ensureRepository } from './ecr.js';
+import { pushImage } from './push.js';
+import type { PushTarget } from './target.js';
+import { ecrTarget, registryTarget } from './targets.js';
 import { Output, parseInputs, type PushInputs } from './inputs.js';
 
 export async function run(): Promise<void> {

@@ -9,16 +9,16 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
-import { imageDigest } from '../../register-model/image-uri.js';
-import { lineageOf } from '../../register-model/lineage.js';
-import { readMetrics } from '../../register-model/metrics.js';
+import { imageDigest } from './image-uri.js';
+import { lineageOf } from './lineage.js';
+import { readMetrics } from './metrics.js';
 import {
   APPROVAL_STATUSES,
   type ApprovalStatus,
   type Metrics,
   type MlflowRegistration,
   type SageMakerRegistration
-} from '../../register-model/types.js';
+} from './types.js';
 
 export const Input = {
   Backend: 'backend',

@@ -4,11 +4,11 @@ import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryText } from '../../lib/summary.js';
-import { authorizationHeader, MlflowClient } from '../../register-model/mlflow-client.js';
-import { registerMlflow, resolveMlflow } from '../../register-model/mlflow.js';
-import { registerSageMaker, resolveSageMaker } from '../../register-model/sagemaker.js';
-import { versionSummary } from '../../register-model/summary.js';
-import type { Log, RegisteredVersion } from '../../register-model/types.js';
+import { authorizationHeader, MlflowClient } from './mlflow-client.js';
+import { registerMlflow, resolveMlflow } from './mlflow.js';
+import { registerSageMaker, resolveSageMaker } from './sagemaker.js';
+import { versionSummary } from './summary.js';
+import type { Log, RegisteredVersion } from './types.js';
 import { Output, parseInputs, type Inputs } from './inputs.js';
 
 export interface RunOptions {

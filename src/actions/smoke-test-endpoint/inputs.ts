@@ -1,8 +1,8 @@
 import { InputError } from '../../lib/errors.js';
 import { getList, getNumber, getOptionalString, getString, type InputReader } from '../../lib/inputs.js';
-import type { LoadPlan } from '../../smoke-test/load.js';
-import type { Thresholds } from '../../smoke-test/run.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../smoke-test/retry.js';
+import type { LoadPlan } from './load.js';
+import type { Thresholds } from './run.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export const Input = {
   EndpointName: 'endpoint-name',

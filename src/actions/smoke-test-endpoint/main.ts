@@ -7,15 +7,15 @@ import { ActionError, InputError } from '../../lib/errors.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
-import { CaseFileError, formatProblem, loadCases } from '../../smoke-test/cases.js';
-import { systemClock } from '../../smoke-test/clock.js';
-import { formatMs } from '../../smoke-test/expectations.js';
-import { expandGlobs } from '../../smoke-test/glob.js';
-import { httpInvoker } from '../../smoke-test/http-invoker.js';
-import type { EndpointInvoker } from '../../smoke-test/invoker.js';
-import { writeReport } from '../../smoke-test/report.js';
-import { runSmokeTest, type SmokeTestResult } from '../../smoke-test/run.js';
-import { sageMakerInvoker } from '../../smoke-test/sagemaker-invoker.js';
+import { CaseFileError, formatProblem, loadCases } from './cases.js';
+import { systemClock } from './clock.js';
+import { formatMs } from './expectations.js';
+import { expandGlobs } from './glob.js';
+import { httpInvoker } from './http-invoker.js';
+import type { EndpointInvoker } from './invoker.js';
+import { writeReport } from './report.js';
+import { runSmokeTest, type SmokeTestResult } from './run.js';
+import { sageMakerInvoker } from './sagemaker-invoker.js';
 import {
   CASE_COLUMNS,
   LOAD_COLUMNS,
@@ -24,8 +24,8 @@ import {
   failureMessage,
   failureText,
   loadRows
-} from '../../smoke-test/summary.js';
-import { waitForEndpoint, waitForPing, type WaitOptions } from '../../smoke-test/waiter.js';
+} from './summary.js';
+import { waitForEndpoint, waitForPing, type WaitOptions } from './waiter.js';
 import { Input, Output, parseInputs, type Inputs } from './inputs.js';
 
 export interface RunOptions {

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '../../wire/types.js';
-import type { StackContext } from '../../stack.js';
+import type { StackContext } from '../../context.js';
 import { withRegistryErrors } from './errors.js';
 import { imageOperations } from './image-operations.js';
 import { RepositoryStore } from './repositories.js';

@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { AwsServiceError } from '../../wire/errors.js';
 import { jsonErrorResponse } from '../../wire/json-protocol.js';
 import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from '../../wire/types.js';
-import type { LocalHosting } from '../sagemaker/hosting.js';
+import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
 
 /** SageMaker's limit on a real-time request's payload. */

@@ -1,8 +1,8 @@
 import type { StateStore } from '../../state.js';
 import { validationError } from '../../wire/errors.js';
 import type { Operation, RequestContext } from '../../wire/types.js';
-import { optionalTags, requireString } from './model-registry-validation.js';
-import type { Tag } from './model-registry-records.js';
+import { optionalTags, requireString } from './registry/validation.js';
+import type { Tag } from './registry/records.js';
 
 const DOCUMENT = 'sagemaker-tags';
 const MAX_TAGS = 50;

@@ -1,0 +1,26 @@
+import type { LocalRegistry } from './registry/index.js';
+import type { StateStore } from './state.js';
+import type { Invoker } from './wire/invoke.js';
+import type { ServiceDefinition } from './wire/types.js';
+
+/** What every service factory gets: the stack's shared pieces. */
+export interface StackContext {
+  dataDir: string;
+  state: StateStore;
+  accountId: string;
+  /** The region unsigned requests default to; signed requests carry their own (RequestContext.region). */
+  region: string;
+  /** The container registry: `registry.host`, `registry.client`, `registry.dockerConfigDir`, ... */
+  registry: LocalRegistry;
+  /** Every service of the stack, filled in as the factories run (so read it when handling a request). */
+  services: readonly ServiceDefinition[];
+  /** Calls another local service's operation in-process: `invoke('SageMaker', 'CreateModel', input, caller)`. */
+  invoke: Invoker;
+  /** Runs when the stack stops (`modelship local down`), e.g. to remove containers a service started. */
+  onShutdown(hook: () => Promise<void> | void): void;
+}
+
+/** Builds one service, or several that share state (SageMaker and SageMaker Runtime share hosting). */
+export type ServiceFactory = (
+  stack: StackContext
+) => ServiceDefinition | ServiceDefinition[] | Promise<ServiceDefinition | ServiceDefinition[]>;

@@ -1,0 +1,200 @@
+import { validationError } from '../../../wire/errors.js';
+import type { OperationInput } from '../../../wire/types.js';
+import type { Tag } from './records.js';
+
+/** EntityName in SageMaker's model: model package group names. */
+const ENTITY_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** ArnOrName: a group's ARN or its name. */
+const GROUP_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:model-package-group\/(.+)$/;
+/** VersionedArnOrName: a version's ARN, or `<group>/<version>`. */
+const PACKAGE_ARN =
+  /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]{9,16}:[0-9]{12}:model-package\/([^/]+)\/([0-9]{1,9})$/;
+const VERSIONED_NAME = /^([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/([0-9]{1,9})$/;
+/** CustomerMetadataKey/Value and TagKey/Value: letters, spaces, digits and _.:/=+-@ */
+const METADATA_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const APPROVAL_STATUSES = ['Approved', 'Rejected', 'PendingManualApproval'] as const;
+
+function lowerFirst(member: string): string {
+  return member.charAt(0).toLowerCase() + member.slice(1);
+}
+
+function constraint(value: unknown, member: string, rule: string) {
+  return validationError(
+    `1 validation error detected: Value '${String(value)}' at '${lowerFirst(member)}' failed to satisfy constraint: ${rule}`
+  );
+}
+
+export function requireString(input: OperationInput, member: string): string {
+  const value: unknown = input[member];
+  if (typeof value !== 'string' || value === '') {
+    throw validationError(
+      `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`
+    );
+  }
+  return value;
+}
+
+export function requireEntityName(input: OperationInput, member: string): string {
+  const value = requireString(input, member);
+  if (!ENTITY_NAME.test(value)) {
+    throw constraint(
+      value,
+      member,
+      'Member must satisfy regular expression pattern: [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}'
+    );
+  }
+  return value;
+}
+
+/** A group given by name or ARN: the group name. */
+export function requireGroupName(input: OperationInput, member: string): string {
+  const value = requireString(input, member);
+  const fromArn = GROUP_ARN.exec(value)?.[1];
+  const name = fromArn ?? value;
+  if (!ENTITY_NAME.test(name)) {
+    throw constraint(
+      value,
+      member,
+      'Member must satisfy regular expression pattern: (arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)'
+    );
+  }
+  return name;
+}
+
+/** A model package version given by ARN or `<group>/<version>`. */
+export function requireVersionedName(
+  input: OperationInput,
+  member: string
+): { group: string; version: number } {
+  const value = requireString(input, member);
+  const match = PACKAGE_ARN.exec(value) ?? VERSIONED_NAME.exec(value);
+  if (!match?.[1] || !match[2]) {
+    throw validationError(
+      `Model package '${value}' is not a model package version: give its ARN or <group>/<version>. ` +
+        `(The local stack has no unversioned model packages.)`
+    );
+  }
+  return { group: match[1], version: Number(match[2]) };
+}
+
+export function optionalText(input: OperationInput, member: string, max: number): string | undefined {
+  const value: unknown = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length > max) {
+    throw constraint(value, member, `Member must have length less than or equal to ${max}`);
+  }
+  return value;
+}
+
+export function optionalApprovalStatus(input: OperationInput, member: string): string | undefined {
+  const value: unknown = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (!(APPROVAL_STATUSES as readonly unknown[]).includes(value)) {
+    throw constraint(value, member, `Member must satisfy enum value set: [${APPROVAL_STATUSES.join(', ')}]`);
+  }
+  return String(value);
+}
+
+export function optionalEnum(input: OperationInput, member: string, allowed: string[]): string | undefined {
+  const value: unknown = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (!allowed.includes(String(value))) {
+    throw constraint(value, member, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+  }
+  return String(value);
+}
+
+function checkMetadataText(value: unknown, member: string, min: number, max: number): string {
+  if (typeof value !== 'string' || value.length < min || value.length > max || !METADATA_TEXT.test(value)) {
+    throw constraint(
+      value,
+      member,
+      `Member must have length between ${min} and ${max} and satisfy regular expression pattern: ([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)`
+    );
+  }
+  return value;
+}
+
+/** CustomerMetadataMap: 1 to 50 entries of metadata text. */
+export function optionalMetadata(input: OperationInput, member: string): Record<string, string> | undefined {
+  const value: unknown = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw constraint(value, member, 'Member must be a map');
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length < 1 || entries.length > 50) {
+    throw constraint(`{${entries.length} entries}`, member, 'Member must have between 1 and 50 entries');
+  }
+  return Object.fromEntries(
+    entries.map(([key, entry]) => [
+      checkMetadataText(key, `${member}.key`, 1, 128),
+      checkMetadataText(entry, `${member}.value`, 1, 256)
+    ])
+  );
+}
+
+export function optionalTags(input: OperationInput, member: string): Tag[] {
+  const value: unknown = input[member];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.length > 50) {
+    throw constraint('[...]', member, 'Member must have length less than or equal to 50');
+  }
+  return value.map((tag: OperationInput) => ({
+    Key: checkMetadataText(tag?.['Key'], `${member}.member.key`, 1, 128),
+    Value: checkMetadataText(tag?.['Value'] ?? '', `${member}.member.value`, 0, 256)
+  }));
+}
+
+/** InferenceSpecification: 1 to 15 containers, each with an image (the local stack runs images, not models). */
+export function optionalInferenceSpecification(input: OperationInput): OperationInput | undefined {
+  const specification: unknown = input['InferenceSpecification'];
+  if (specification === undefined || specification === null) return undefined;
+  const containers: unknown = (specification as OperationInput)['Containers'];
+  if (!Array.isArray(containers) || containers.length < 1 || containers.length > 15) {
+    throw validationError(
+      `1 validation error detected: Value at 'inferenceSpecification.containers' failed to satisfy constraint: ` +
+        `Member must have length between 1 and 15`
+    );
+  }
+  containers.forEach((container: OperationInput, index) => {
+    const image: unknown = container?.['Image'];
+    if (typeof image !== 'string' || image.length > 255 || !/^\S+$/.test(image)) {
+      throw validationError(
+        `1 validation error detected: Value '${String(image)}' at 'inferenceSpecification.containers.${index + 1}.member.image' ` +
+          `failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+`
+      );
+    }
+    const modelDataUrl: unknown = container['ModelDataUrl'];
+    if (modelDataUrl !== undefined && !/^(https|s3):\/\/([^/]+)\/?(.*)$/.test(String(modelDataUrl))) {
+      throw validationError(
+        `1 validation error detected: Value '${String(modelDataUrl)}' at 'inferenceSpecification.containers.${index + 1}.member.modelDataUrl' ` +
+          `failed to satisfy constraint: Member must satisfy regular expression pattern: (https|s3)://([^/]+)/?(.*)`
+      );
+    }
+  });
+  return specification as OperationInput;
+}
+
+/** ModelMetrics: every MetricsSource needs a ContentType and an S3Uri. */
+export function optionalModelMetrics(input: OperationInput): OperationInput | undefined {
+  const metrics: unknown = input['ModelMetrics'];
+  if (metrics === undefined || metrics === null) return undefined;
+  for (const [category, reports] of Object.entries(metrics as Record<string, OperationInput>)) {
+    for (const [report, source] of Object.entries(reports ?? {})) {
+      const member = `modelMetrics.${lowerFirst(category)}.${lowerFirst(report)}`;
+      if (typeof source?.['ContentType'] !== 'string') {
+        throw validationError(
+          `1 validation error detected: Value null at '${member}.contentType' failed to satisfy constraint: Member must not be null`
+        );
+      }
+      if (typeof source['S3Uri'] !== 'string' || !/^s3:\/\/([^/]+)\/?(.*)$/.test(source['S3Uri'])) {
+        throw validationError(
+          `1 validation error detected: Value '${String(source['S3Uri'])}' at '${member}.s3Uri' failed to satisfy constraint: ` +
+            `Member must satisfy regular expression pattern: s3://([^/]+)/?(.*)`
+        );
+      }
+    }
+  }
+  return metrics as OperationInput;
+}

@@ -1,0 +1,123 @@
+import { jest } from '@jest/globals';
+import {
+  CreateModelPackageCommand,
+  CreateModelPackageGroupCommand,
+  DescribeModelPackageCommand,
+  DescribeModelPackageGroupCommand,
+  SageMakerClient,
+  SageMakerServiceException
+} from '@aws-sdk/client-sagemaker';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+
+const outputs: Record<string, string> = {};
+const warnings: string[] = [];
+const secrets: string[] = [];
+const summary: string[] = [];
+const summaryWriter = {
+  addRaw: (text: string) => (summary.push(text), summaryWriter),
+  write: async () => summaryWriter
+};
+jest.unstable_mockModule('@actions/core', () => ({
+  getInput: () => '',
+  info: () => undefined,
+  warning: (message: string) => warnings.push(message),
+  setSecret: (secret: string) => secrets.push(secret),
+  setOutput: (name: string, value: string) => {
+    outputs[name] = value;
+  },
+  summary: summaryWriter
+}));
+
+const { run } = await import('../../../../src/actions/register-model/main.js');
+
+const ARN = 'arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1';
+const IMAGE = `000000000000.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:${'a'.repeat(64)}`;
+const sagemaker = mockClient(SageMakerClient);
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+const env = {
+  AWS_REGION: 'us-east-1',
+  GITHUB_REPOSITORY: 'acme/churn',
+  GITHUB_SHA: '0123456789abcdef',
+  GITHUB_RUN_ID: '5',
+  GITHUB_SERVER_URL: 'https://github.example.com'
+};
+
+const savedSummaryPath = process.env['GITHUB_STEP_SUMMARY'];
+beforeAll(() => {
+  process.env['GITHUB_STEP_SUMMARY'] = '/dev/null';
+});
+afterAll(() => {
+  if (savedSummaryPath === undefined) delete process.env['GITHUB_STEP_SUMMARY'];
+  else process.env['GITHUB_STEP_SUMMARY'] = savedSummaryPath;
+});
+beforeEach(() => {
+  sagemaker.reset();
+  for (const key of Object.keys(outputs)) delete outputs[key];
+  warnings.length = 0;
+  summary.length = 0;
+});
+
+describe('register-model run()', () => {
+  it('sets every output and a summary linking the commit on the run’s server', async () => {
+    sagemaker.on(DescribeModelPackageGroupCommand).rejects(
+      new SageMakerServiceException({
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'ModelPackageGroup churn does not exist.'
+      })
+    );
+    sagemaker.on(CreateModelPackageGroupCommand).resolves({});
+    sagemaker.on(CreateModelPackageCommand).resolves({ ModelPackageArn: ARN });
+    sagemaker.on(DescribeModelPackageCommand).resolves({
+      ModelPackageArn: ARN,
+      ModelPackageVersion: 1,
+      ModelApprovalStatus: 'PendingManualApproval',
+      InferenceSpecification: { Containers: [{ Image: IMAGE }] },
+      CustomerMetadataProperties: {
+        'git.commit': '0123456789abcdef',
+        'ci.run-url': 'https://github.example.com/acme/churn/actions/runs/5'
+      }
+    });
+
+    await run({ read: reader({ 'model-name': 'churn', 'image-uri': IMAGE }), env });
+
+    expect(outputs).toEqual({
+      'model-package-arn': ARN,
+      version: '1',
+      'approval-status': 'PendingManualApproval',
+      'image-uri': IMAGE,
+      created: 'true'
+    });
+    expect(warnings).toEqual([]);
+    expect(summary.join('')).toContain(
+      '[0123456789ab](https://github.example.com/acme/churn/commit/0123456789abcdef)'
+    );
+    expect(sagemaker).toHaveReceivedCommandWith(CreateModelPackageCommand, {
+      CustomerMetadataProperties: expect.objectContaining({ 'git.repository': 'acme/churn' })
+    });
+  });
+
+  it('fails on bad input before calling SageMaker', async () => {
+    await expect(
+      run({ read: reader({ 'model-name': 'churn.v2', 'image-uri': IMAGE }), env })
+    ).rejects.toThrow(/Input 'model-name'/);
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
+
+  it('masks MLflow credentials before any request', async () => {
+    await expect(
+      run({
+        read: reader({
+          backend: 'mlflow',
+          'tracking-uri': 'http://127.0.0.1:1',
+          'model-name': 'm',
+          'image-uri': IMAGE
+        }),
+        env: { ...env, MLFLOW_TRACKING_TOKEN: 'tok-123' }
+      })
+    ).rejects.toThrow(/Cannot reach the MLflow tracking server/);
+    expect(secrets).toContain('tok-123');
+  });
+});
