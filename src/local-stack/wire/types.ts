@@ -28,7 +28,59 @@ export interface RequestContext {
 // Operation inputs come from the wire untyped; each operation validates what it reads.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OperationInput = Record<string, any>;
+/** An operation as the protocols call it, whatever its shapes. */
 export type Operation = (input: OperationInput, context: RequestContext) => unknown;
+/** A service's operations by name, without a prototype, so only operations are found by name. */
+export type OperationTable = Readonly<Record<string, Operation>>;
+
+/**
+ * The input of an operation whose SDK input type is `In`: the SDK's member names, so a misspelt member
+ * does not compile, but every value still unchecked, as the wire delivered it. An operation validates
+ * the members it reads (each service's validation helpers) and works on the SDK's types from there.
+ */
+export type WireInput<In> = { readonly [Member in keyof In]?: unknown };
+
+/** The members of a nested structure of a wire input; a value that is not an object has none. */
+export function wireMembers<In>(value: unknown): WireInput<In> {
+  return value !== null && typeof value === 'object' ? (value as WireInput<In>) : {};
+}
+
+/** The SDK's input and output types of each operation of a service, by operation name. */
+export type OperationShapes = Record<string, [input: object, output: object]>;
+
+/** What an operation answers: its SDK output type, without the response metadata the SDK adds. */
+export type OperationOutput<Out> = Omit<Out, '$metadata'>;
+
+/** Operations typed by the SDK: each takes its wire input and returns its SDK output. */
+export type TypedOperations<Shapes extends OperationShapes> = {
+  [Name in keyof Shapes]: (
+    input: WireInput<Shapes[Name][0]>,
+    context: RequestContext
+  ) => OperationOutput<Shapes[Name][1]> | Promise<OperationOutput<Shapes[Name][1]>>;
+};
+
+/**
+ * Declares a set of operations against the SDK's types (`defineOperations<{ CreateRepository:
+ * [CreateRepositoryCommandInput, CreateRepositoryCommandOutput] }>({ CreateRepository: ... })`) and
+ * returns them as a table the protocols dispatch from.
+ */
+export function defineOperations<Shapes extends OperationShapes>(
+  operations: TypedOperations<Shapes>
+): OperationTable {
+  return combineOperations(operations as unknown as OperationTable);
+}
+
+/** One table from several sets of operations; an operation defined twice is a programming error. */
+export function combineOperations(...sets: OperationTable[]): OperationTable {
+  const table = Object.create(null) as Record<string, Operation>;
+  for (const set of sets) {
+    for (const [name, operation] of Object.entries(set)) {
+      if (Object.hasOwn(table, name)) throw new Error(`The operation ${name} is defined twice`);
+      table[name] = operation;
+    }
+  }
+  return table;
+}
 
 /** A REST route (REST-JSON services such as SageMaker Runtime): matched on method and path. */
 export interface RestRoute {
@@ -47,13 +99,13 @@ export type ServiceDefinition =
       signingName: string;
       targetPrefix: string;
       jsonVersion: '1.0' | '1.1';
-      operations: Record<string, Operation>;
+      operations: OperationTable;
     }
   | {
       protocol: 'query';
       signingName: string;
       xmlNamespace: string;
-      operations: Record<string, Operation>;
+      operations: OperationTable;
     }
   | {
       protocol: 'rest';

@@ -1,5 +1,10 @@
 import { AwsServiceError } from '../../wire/errors.js';
-import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
+import {
+  combineOperations,
+  type OperationInput,
+  type OperationTable,
+  type RequestContext
+} from '../../wire/types.js';
 import { RegistryError } from '../../registry/index.js';
 
 /** ECR's exceptions (botocore data/ecr/2015-09-21), with the messages ECR itself uses. */
@@ -54,18 +59,20 @@ export const imageTagAlreadyExists = (tag: string, name: string) =>
 export const serverError = (message: string) => new AwsServiceError('ServerException', message, 500);
 
 /** Registry failures reach clients as ECR's ServerException, with the registry's own words. */
-export function withRegistryErrors(operations: Record<string, Operation>): Record<string, Operation> {
-  return Object.fromEntries(
-    Object.entries(operations).map(([name, operation]) => [
-      name,
-      async (input: OperationInput, context: RequestContext) => {
-        try {
-          return await operation(input, context);
-        } catch (error) {
-          if (error instanceof RegistryError) throw serverError(error.message);
-          throw error;
+export function withRegistryErrors(operations: OperationTable): OperationTable {
+  return combineOperations(
+    Object.fromEntries(
+      Object.entries(operations).map(([name, operation]) => [
+        name,
+        async (input: OperationInput, context: RequestContext) => {
+          try {
+            return await operation(input, context);
+          } catch (error) {
+            if (error instanceof RegistryError) throw serverError(error.message);
+            throw error;
+          }
         }
-      }
-    ])
+      ])
+    )
   );
 }

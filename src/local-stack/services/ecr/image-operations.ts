@@ -1,6 +1,24 @@
 import { createHash } from 'node:crypto';
+import type {
+  BatchDeleteImageCommandInput,
+  BatchDeleteImageCommandOutput,
+  BatchGetImageCommandInput,
+  BatchGetImageCommandOutput,
+  DescribeImagesCommandInput,
+  DescribeImagesCommandOutput,
+  DescribeImagesFilter,
+  GetAuthorizationTokenCommandInput,
+  GetAuthorizationTokenCommandOutput,
+  Image,
+  ImageIdentifier as SdkImageIdentifier,
+  ListImagesCommandInput,
+  ListImagesCommandOutput,
+  PutImageCommandInput,
+  PutImageCommandOutput
+} from '@aws-sdk/client-ecr';
 import { AwsServiceError } from '../../wire/errors.js';
-import type { Operation, OperationInput } from '../../wire/types.js';
+import { paginate } from '../../wire/pagination.js';
+import { defineOperations, wireMembers, type OperationTable, type WireInput } from '../../wire/types.js';
 import {
   immutableTagConflict,
   RegistryError,
@@ -18,19 +36,27 @@ import {
   type ImageFailure,
   type ImageIdentifier
 } from './images.js';
-import { paginate } from './pagination.js';
 import { ecrRegistryPolicy, type RepositoryRecord, type RepositoryStore } from './repositories.js';
-import { existingRepository, imageTag, maxResults } from './validation.js';
+import { existingRepository, imageTag, pageRequest } from './validation.js';
 
 const TAG_STATUSES = ['TAGGED', 'UNTAGGED', 'ANY'] as const;
 
+type ImageOperations = {
+  GetAuthorizationToken: [GetAuthorizationTokenCommandInput, GetAuthorizationTokenCommandOutput];
+  DescribeImages: [DescribeImagesCommandInput, DescribeImagesCommandOutput];
+  ListImages: [ListImagesCommandInput, ListImagesCommandOutput];
+  BatchGetImage: [BatchGetImageCommandInput, BatchGetImageCommandOutput];
+  BatchDeleteImage: [BatchDeleteImageCommandInput, BatchDeleteImageCommandOutput];
+  PutImage: [PutImageCommandInput, PutImageCommandOutput];
+};
+
 /** ECR's image operations, answered from the real registry. */
-export function imageOperations(store: RepositoryStore, registry: LocalRegistry): Record<string, Operation> {
+export function imageOperations(store: RepositoryStore, registry: LocalRegistry): OperationTable {
   const policy = ecrRegistryPolicy(store);
 
-  return {
+  return defineOperations<ImageOperations>({
     GetAuthorizationToken: (input, context) => {
-      const registryIds: unknown = input['registryIds'] ?? [context.accountId];
+      const registryIds = input.registryIds ?? [context.accountId];
       if (
         !Array.isArray(registryIds) ||
         registryIds.length === 0 ||
@@ -54,7 +80,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
       const record = existingRepository(input, context, store);
       const images = await imagesOf(registry, record);
       let selected: ImageEntry[];
-      if (input['imageIds'] !== undefined) {
+      if (input.imageIds !== undefined) {
         selected = imageIdentifiers(input).map((id) => {
           const found = findImage(images, id);
           if (!isFailure(found)) return found;
@@ -67,14 +93,9 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
           throw invalidParameter('imageIds', found.failureReason);
         });
       } else {
-        selected = byTagStatus(images, input['filter']?.tagStatus);
+        selected = byTagStatus(images, wireMembers<DescribeImagesFilter>(input.filter).tagStatus);
       }
-      const { page, nextToken } = paginate(
-        selected,
-        maxResults(input['maxResults']),
-        input['nextToken'],
-        100
-      );
+      const { items: page, nextToken } = paginate(selected, pageRequest(input));
       const imageDetails = await Promise.all(
         page.map(async (image) => {
           const manifest = await registry.client.manifest(record.repositoryName, image.digest);
@@ -96,25 +117,23 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
 
     ListImages: async (input, context) => {
       const record = existingRepository(input, context, store);
-      const images = byTagStatus(await imagesOf(registry, record), input['filter']?.tagStatus);
+      const images = byTagStatus(
+        await imagesOf(registry, record),
+        wireMembers<DescribeImagesFilter>(input.filter).tagStatus
+      );
       const imageIds = images.flatMap((image): ImageIdentifier[] =>
         image.tags.length > 0
           ? image.tags.map((tag) => ({ imageDigest: image.digest, imageTag: tag }))
           : [{ imageDigest: image.digest }]
       );
-      const { page, nextToken } = paginate(
-        imageIds,
-        maxResults(input['maxResults']),
-        input['nextToken'],
-        100
-      );
+      const { items: page, nextToken } = paginate(imageIds, pageRequest(input));
       return { imageIds: page, nextToken };
     },
 
     BatchGetImage: async (input, context) => {
       const record = existingRepository(input, context, store);
       const ids = imageIdentifiers(input);
-      const accepted: unknown = input['acceptedMediaTypes'];
+      const accepted = input.acceptedMediaTypes;
       if (
         accepted !== undefined &&
         (!Array.isArray(accepted) ||
@@ -124,7 +143,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
         throw invalidParameter('acceptedMediaTypes', 'must be a non-empty list of media types');
       }
       const images = await imagesOf(registry, record);
-      const results: object[] = [];
+      const results: Image[] = [];
       const failures: ImageFailure[] = [];
       for (const id of ids) {
         const found = findImage(images, id);
@@ -172,21 +191,21 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
     PutImage: async (input, context) => {
       const record = existingRepository(input, context, store);
       const name = record.repositoryName;
-      const manifestText: unknown = input['imageManifest'];
+      const manifestText = input.imageManifest;
       if (typeof manifestText !== 'string' || manifestText.length === 0 || manifestText.length > 4194304) {
         throw invalidParameter('imageManifest', 'must be a manifest of 1 to 4194304 characters');
       }
-      const mediaType = manifestMediaType(manifestText, input['imageManifestMediaType']);
+      const mediaType = manifestMediaType(manifestText, input.imageManifestMediaType);
       const body = Buffer.from(manifestText, 'utf8');
       const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-      const givenDigest: unknown = input['imageDigest'];
+      const givenDigest = input.imageDigest;
       if (givenDigest !== undefined && givenDigest !== digest) {
         throw new AwsServiceError(
           'ImageDigestDoesNotMatchException',
           `The image digest '${String(givenDigest)}' does not match the manifest's digest '${digest}'`
         );
       }
-      const tag = input['imageTag'] === undefined ? undefined : imageTag(input['imageTag']);
+      const tag = input.imageTag === undefined ? undefined : imageTag(input.imageTag);
       const current = await registry.client.manifestDigest(name, tag ?? digest);
       if (current === digest) {
         throw new AwsServiceError(
@@ -210,7 +229,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
         }
       };
     }
-  };
+  });
 }
 
 /**
@@ -274,13 +293,13 @@ function manifestMediaType(manifestText: string, given: unknown): string {
   throw invalidParameter('imageManifestMediaType', 'is required when the manifest has no mediaType field');
 }
 
-function imageIdentifiers(input: OperationInput): ImageIdentifier[] {
-  const ids: unknown = input['imageIds'];
+function imageIdentifiers(input: WireInput<{ imageIds: SdkImageIdentifier[] }>): ImageIdentifier[] {
+  const ids = input.imageIds;
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) {
     throw invalidParameter('imageIds', 'must be a list of 1 to 100 image identifiers');
   }
   return ids.map((id: unknown) => {
-    const { imageDigest, imageTag: tag } = (id ?? {}) as Record<string, unknown>;
+    const { imageDigest, imageTag: tag } = wireMembers<SdkImageIdentifier>(id);
     return {
       ...(imageDigest !== undefined && { imageDigest: String(imageDigest) }),
       ...(tag !== undefined && { imageTag: String(tag) })

@@ -1,3 +1,4 @@
+import type { ImageFailureCode } from '@aws-sdk/client-ecr';
 import type { LocalRegistry, StoredManifest } from '../../registry/index.js';
 import { DIGEST_PATTERN } from '../../registry/index.js';
 import type { RepositoryRecord } from './repositories.js';
@@ -54,14 +55,14 @@ export interface ImageIdentifier {
 
 export interface ImageFailure {
   imageId: ImageIdentifier;
-  failureCode: string;
+  failureCode: ImageFailureCode;
   failureReason: string;
 }
 
 /** Finds the image an ImageIdentifier names, or says why not with ECR's failure codes. */
 export function findImage(images: ImageEntry[], id: ImageIdentifier): ImageEntry | ImageFailure {
   const { imageDigest, imageTag } = id;
-  const failure = (failureCode: string, failureReason: string): ImageFailure => ({
+  const failure = (failureCode: ImageFailureCode, failureReason: string): ImageFailure => ({
     imageId: id,
     failureCode,
     failureReason

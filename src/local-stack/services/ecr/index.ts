@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '../../wire/types.js';
+import { combineOperations, type ServiceDefinition } from '../../wire/types.js';
 import type { StackContext } from '../../context.js';
 import { withRegistryErrors } from './errors.js';
 import { imageOperations } from './image-operations.js';
@@ -16,9 +16,8 @@ export function createEcrService(stack: Pick<StackContext, 'state' | 'registry'>
     signingName: 'ecr',
     targetPrefix: 'AmazonEC2ContainerRegistry_V20150921',
     jsonVersion: '1.1',
-    operations: withRegistryErrors({
-      ...repositoryOperations(store, stack.registry),
-      ...imageOperations(store, stack.registry)
-    })
+    operations: withRegistryErrors(
+      combineOperations(repositoryOperations(store, stack.registry), imageOperations(store, stack.registry))
+    )
   };
 }

@@ -1,4 +1,39 @@
-import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
+import type {
+  CreateRepositoryCommandInput,
+  CreateRepositoryCommandOutput,
+  DeleteLifecyclePolicyCommandInput,
+  DeleteLifecyclePolicyCommandOutput,
+  DeleteRepositoryCommandInput,
+  DeleteRepositoryCommandOutput,
+  DescribeRepositoriesCommandInput,
+  DescribeRepositoriesCommandOutput,
+  GetLifecyclePolicyCommandInput,
+  GetLifecyclePolicyCommandOutput,
+  ListTagsForResourceCommandInput,
+  ListTagsForResourceCommandOutput,
+  PutImageScanningConfigurationCommandInput,
+  PutImageScanningConfigurationCommandOutput,
+  PutImageTagMutabilityCommandInput,
+  PutImageTagMutabilityCommandOutput,
+  PutLifecyclePolicyCommandInput,
+  PutLifecyclePolicyCommandOutput,
+  EncryptionConfiguration,
+  ImageScanningConfiguration,
+  ImageTagMutabilityExclusionFilter,
+  Repository,
+  TagResourceCommandInput,
+  TagResourceCommandOutput,
+  UntagResourceCommandInput,
+  UntagResourceCommandOutput
+} from '@aws-sdk/client-ecr';
+import {
+  defineOperations,
+  wireMembers,
+  type OperationTable,
+  type RequestContext,
+  type WireInput
+} from '../../wire/types.js';
+import { paginate } from '../../wire/pagination.js';
 import type { LocalRegistry } from '../../registry/index.js';
 import {
   invalidParameter,
@@ -9,7 +44,6 @@ import {
 } from './errors.js';
 import { imagesOf } from './images.js';
 import { validateLifecyclePolicy } from './lifecycle-policy.js';
-import { paginate } from './pagination.js';
 import type {
   MutabilityExclusionFilter,
   RepositoryRecord,
@@ -18,9 +52,9 @@ import type {
 } from './repositories.js';
 import {
   existingRepository,
-  maxResults,
   mergeTags,
   optionalBoolean,
+  pageRequest,
   repositoryName,
   requestedRegistryId,
   resourceTags
@@ -34,15 +68,29 @@ const MUTABILITIES: readonly TagMutability[] = [
 ];
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const;
 
+type RepositoryOperations = {
+  CreateRepository: [CreateRepositoryCommandInput, CreateRepositoryCommandOutput];
+  DescribeRepositories: [DescribeRepositoriesCommandInput, DescribeRepositoriesCommandOutput];
+  DeleteRepository: [DeleteRepositoryCommandInput, DeleteRepositoryCommandOutput];
+  PutImageTagMutability: [PutImageTagMutabilityCommandInput, PutImageTagMutabilityCommandOutput];
+  PutImageScanningConfiguration: [
+    PutImageScanningConfigurationCommandInput,
+    PutImageScanningConfigurationCommandOutput
+  ];
+  PutLifecyclePolicy: [PutLifecyclePolicyCommandInput, PutLifecyclePolicyCommandOutput];
+  GetLifecyclePolicy: [GetLifecyclePolicyCommandInput, GetLifecyclePolicyCommandOutput];
+  DeleteLifecyclePolicy: [DeleteLifecyclePolicyCommandInput, DeleteLifecyclePolicyCommandOutput];
+  TagResource: [TagResourceCommandInput, TagResourceCommandOutput];
+  UntagResource: [UntagResourceCommandInput, UntagResourceCommandOutput];
+  ListTagsForResource: [ListTagsForResourceCommandInput, ListTagsForResourceCommandOutput];
+};
+
 /** ECR's repository operations: the repositories' settings, tags and lifecycle policies. */
-export function repositoryOperations(
-  store: RepositoryStore,
-  registry: LocalRegistry
-): Record<string, Operation> {
+export function repositoryOperations(store: RepositoryStore, registry: LocalRegistry): OperationTable {
   const describe = (record: RepositoryRecord, context: RequestContext) =>
     describeRepository(record, context.accountId, registry.host);
 
-  return {
+  return defineOperations<RepositoryOperations>({
     CreateRepository: (input, context) => {
       const name = repositoryName(input);
       const registryId = requestedRegistryId(input, context);
@@ -61,11 +109,11 @@ export function repositoryOperations(
         ...mutability,
         scanOnPush:
           optionalBoolean(
-            input['imageScanningConfiguration']?.scanOnPush,
+            wireMembers<ImageScanningConfiguration>(input.imageScanningConfiguration).scanOnPush,
             'imageScanningConfiguration.scanOnPush'
           ) ?? false,
-        encryptionConfiguration: encryptionConfiguration(input['encryptionConfiguration'], context),
-        tags: mergeTags([], resourceTags(input['tags'])),
+        encryptionConfiguration: encryptionConfiguration(input.encryptionConfiguration, context),
+        tags: mergeTags([], resourceTags(input.tags)),
         pushedAt: {}
       };
       store.put(record);
@@ -74,7 +122,7 @@ export function repositoryOperations(
 
     DescribeRepositories: (input, context) => {
       const registryId = requestedRegistryId(input, context);
-      const names: unknown = input['repositoryNames'];
+      const names = input.repositoryNames;
       let records: RepositoryRecord[];
       if (names !== undefined) {
         if (!Array.isArray(names) || names.length === 0 || names.length > 100) {
@@ -89,13 +137,13 @@ export function repositoryOperations(
       } else {
         records = registryId === context.accountId ? store.all() : [];
       }
-      const { page, nextToken } = paginate(records, maxResults(input['maxResults']), input['nextToken'], 100);
+      const { items: page, nextToken } = paginate(records, pageRequest(input));
       return { repositories: page.map((record) => describe(record, context)), nextToken };
     },
 
     DeleteRepository: async (input, context) => {
       const record = existingRepository(input, context, store);
-      const force = optionalBoolean(input['force'], 'force') ?? false;
+      const force = optionalBoolean(input.force, 'force') ?? false;
       const name = record.repositoryName;
       const images = await imagesOf(registry, record);
       if (images.length > 0 && !force) throw repositoryNotEmpty(name, context.accountId);
@@ -123,11 +171,11 @@ export function repositoryOperations(
 
     PutImageScanningConfiguration: (input, context) => {
       const record = existingRepository(input, context, store);
-      if (input['imageScanningConfiguration'] === undefined) {
+      if (input.imageScanningConfiguration === undefined) {
         throw invalidParameter('imageScanningConfiguration', 'is required');
       }
       const scanOnPush = optionalBoolean(
-        input['imageScanningConfiguration']?.scanOnPush,
+        wireMembers<ImageScanningConfiguration>(input.imageScanningConfiguration).scanOnPush,
         'imageScanningConfiguration.scanOnPush'
       );
       record.scanOnPush = scanOnPush ?? false;
@@ -141,7 +189,7 @@ export function repositoryOperations(
 
     PutLifecyclePolicy: (input, context) => {
       const record = existingRepository(input, context, store);
-      record.lifecyclePolicyText = validateLifecyclePolicy(input['lifecyclePolicyText']);
+      record.lifecyclePolicyText = validateLifecyclePolicy(input.lifecyclePolicyText);
       store.save();
       return {
         registryId: context.accountId,
@@ -177,14 +225,14 @@ export function repositoryOperations(
 
     TagResource: (input, context) => {
       const record = repositoryByArn(input, context, store);
-      record.tags = mergeTags(record.tags, resourceTags(input['tags']));
+      record.tags = mergeTags(record.tags, resourceTags(input.tags));
       store.save();
       return {};
     },
 
     UntagResource: (input, context) => {
       const record = repositoryByArn(input, context, store);
-      const keys: unknown = input['tagKeys'];
+      const keys = input.tagKeys;
       if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
         throw invalidParameter('tagKeys', 'must be a list of tag keys');
       }
@@ -194,14 +242,14 @@ export function repositoryOperations(
     },
 
     ListTagsForResource: (input, context) => ({ tags: repositoryByArn(input, context, store).tags })
-  };
+  });
 }
 
 export function repositoryArn(record: RepositoryRecord, accountId: string): string {
   return `arn:aws:ecr:${record.region}:${accountId}:repository/${record.repositoryName}`;
 }
 
-function describeRepository(record: RepositoryRecord, accountId: string, registryHost: string) {
+function describeRepository(record: RepositoryRecord, accountId: string, registryHost: string): Repository {
   return {
     repositoryArn: repositoryArn(record, accountId),
     registryId: accountId,
@@ -216,16 +264,16 @@ function describeRepository(record: RepositoryRecord, accountId: string, registr
 }
 
 function tagMutability(
-  input: OperationInput,
+  input: WireInput<PutImageTagMutabilityCommandInput>,
   required = false
 ): Pick<RepositoryRecord, 'imageTagMutability' | 'imageTagMutabilityExclusionFilters'> {
-  const value: unknown = input['imageTagMutability'];
+  const value = input.imageTagMutability;
   if (value === undefined && !required) return { imageTagMutability: 'MUTABLE' };
   if (!MUTABILITIES.includes(value as TagMutability)) {
     throw invalidParameter('imageTagMutability', `must be one of ${MUTABILITIES.join(', ')}`);
   }
   const imageTagMutability = value as TagMutability;
-  const filters: unknown = input['imageTagMutabilityExclusionFilters'];
+  const filters = input.imageTagMutabilityExclusionFilters;
   const withExclusion = imageTagMutability.endsWith('_WITH_EXCLUSION');
   if (filters === undefined) {
     if (withExclusion) {
@@ -243,7 +291,7 @@ function tagMutability(
     throw invalidParameter('imageTagMutabilityExclusionFilters', 'must be a list of 1 to 5 filters');
   }
   const checked = filters.map((filter: unknown): MutabilityExclusionFilter => {
-    const { filterType, filter: pattern } = (filter ?? {}) as Record<string, unknown>;
+    const { filterType, filter: pattern } = wireMembers<ImageTagMutabilityExclusionFilter>(filter);
     if (
       filterType !== 'WILDCARD' ||
       typeof pattern !== 'string' ||
@@ -264,7 +312,7 @@ function encryptionConfiguration(
   context: RequestContext
 ): RepositoryRecord['encryptionConfiguration'] {
   if (value === undefined) return { encryptionType: 'AES256' };
-  const { encryptionType, kmsKey } = (value ?? {}) as Record<string, unknown>;
+  const { encryptionType, kmsKey } = wireMembers<EncryptionConfiguration>(value);
   if (!ENCRYPTION_TYPES.includes(encryptionType as (typeof ENCRYPTION_TYPES)[number])) {
     throw invalidParameter(
       'encryptionConfiguration.encryptionType',
@@ -293,11 +341,11 @@ function encryptionConfiguration(
 }
 
 function repositoryByArn(
-  input: OperationInput,
+  input: WireInput<{ resourceArn: string }>,
   context: RequestContext,
   store: RepositoryStore
 ): RepositoryRecord {
-  const arn: unknown = input['resourceArn'];
+  const arn = input.resourceArn;
   const match =
     typeof arn === 'string' ? /^arn:aws:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/.exec(arn) : null;
   if (!match) throw invalidParameter('resourceArn', 'must be an ECR repository ARN');

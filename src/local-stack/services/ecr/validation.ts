@@ -1,4 +1,6 @@
-import type { OperationInput, RequestContext } from '../../wire/types.js';
+import { wireMembers, type RequestContext, type WireInput } from '../../wire/types.js';
+import type { Tag } from '@aws-sdk/client-ecr';
+import type { PageRequest } from '../../wire/pagination.js';
 import { invalidParameter, invalidTagParameter, repositoryNotFound, tooManyTags } from './errors.js';
 import type { RepositoryRecord, RepositoryStore, ResourceTag } from './repositories.js';
 
@@ -8,8 +10,11 @@ const REPOSITORY_NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MAX_TAGS = 50;
 
-export function repositoryName(input: OperationInput): string {
-  const name: unknown = input['repositoryName'];
+/** The members that name a repository, in the requests that take one. */
+type RepositoryReference = WireInput<{ registryId?: string; repositoryName: string }>;
+
+export function repositoryName(input: RepositoryReference): string {
+  const name = input.repositoryName;
   if (typeof name !== 'string' || name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
     throw invalidParameter(
       'repositoryName',
@@ -21,7 +26,7 @@ export function repositoryName(input: OperationInput): string {
 
 /** The repository a request names, in the caller's registry. */
 export function existingRepository(
-  input: OperationInput,
+  input: RepositoryReference,
   context: RequestContext,
   store: RepositoryStore
 ): RepositoryRecord {
@@ -32,8 +37,8 @@ export function existingRepository(
   return record;
 }
 
-export function requestedRegistryId(input: OperationInput, context: RequestContext): string {
-  const registryId: unknown = input['registryId'];
+export function requestedRegistryId(input: RepositoryReference, context: RequestContext): string {
+  const registryId = input.registryId;
   if (registryId === undefined) return context.accountId;
   if (typeof registryId !== 'string' || !/^[0-9]{12}$/.test(registryId)) {
     throw invalidParameter('registryId', 'must be a 12-digit AWS account ID');
@@ -59,7 +64,7 @@ export function resourceTags(value: unknown): ResourceTag[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw invalidTagParameter('tags must be a list of {Key, Value}');
   return value.map((tag: unknown) => {
-    const { Key, Value } = (tag ?? {}) as Record<string, unknown>;
+    const { Key, Value } = wireMembers<Tag>(tag);
     if (typeof Key !== 'string' || Key.length === 0 || Key.length > 128) {
       throw invalidTagParameter('Every tag needs a Key of 1 to 128 characters.');
     }
@@ -81,10 +86,18 @@ export function mergeTags(existing: ResourceTag[], added: ResourceTag[]): Resour
   return [...byKey].map(([Key, Value]) => ({ Key, Value }));
 }
 
-export function maxResults(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1000) {
+/** The page a Describe* or List* request asks for: ECR's maxResults (default 100) and nextToken. */
+export function pageRequest(input: WireInput<{ maxResults?: number; nextToken?: string }>): PageRequest {
+  const { maxResults, nextToken } = input;
+  if (
+    maxResults !== undefined &&
+    (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000)
+  ) {
     throw invalidParameter('maxResults', 'must be an integer from 1 to 1000');
   }
-  return value;
+  return {
+    token: nextToken,
+    pageSize: maxResults ?? 100,
+    invalidToken: () => invalidParameter('nextToken', 'must be a token returned by a previous call')
+  };
 }
