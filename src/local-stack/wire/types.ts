@@ -45,6 +45,14 @@ export function wireMembers<In>(value: unknown): WireInput<In> {
   return value !== null && typeof value === 'object' ? (value as WireInput<In>) : {};
 }
 
+/**
+ * The input as its SDK type, for the members AWS stores and returns as given: the operation has checked
+ * the members it reads itself, and passes the others through unexamined, as AWS does.
+ */
+export function asGiven<In>(input: WireInput<In>): In {
+  return input as In;
+}
+
 /** The SDK's input and output types of each operation of a service, by operation name. */
 export type OperationShapes = Record<string, [input: object, output: object]>;
 

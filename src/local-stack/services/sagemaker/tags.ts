@@ -1,6 +1,14 @@
+import type {
+  AddTagsCommandInput,
+  AddTagsCommandOutput,
+  DeleteTagsCommandInput,
+  DeleteTagsCommandOutput,
+  ListTagsCommandInput,
+  ListTagsCommandOutput
+} from '@aws-sdk/client-sagemaker';
 import type { StateStore } from '../../state.js';
 import { validationError } from '../../wire/errors.js';
-import type { Operation, RequestContext } from '../../wire/types.js';
+import { defineOperations, type OperationTable, type RequestContext } from '../../wire/types.js';
 import { optionalTags, requireString } from './registry/validation.js';
 import type { Tag } from './registry/records.js';
 
@@ -30,6 +38,12 @@ export class TagStore {
   }
 }
 
+type TagOperations = {
+  AddTags: [AddTagsCommandInput, AddTagsCommandOutput];
+  ListTags: [ListTagsCommandInput, ListTagsCommandOutput];
+  DeleteTags: [DeleteTagsCommandInput, DeleteTagsCommandOutput];
+};
+
 /** Whether an ARN names an existing resource that can carry tags. */
 export type TaggableCheck = (arn: string, context: RequestContext) => boolean;
 
@@ -37,7 +51,7 @@ export type TaggableCheck = (arn: string, context: RequestContext) => boolean;
  * AddTags, ListTags and DeleteTags for every resource some `taggable` check knows (registry groups and
  * versions, models, endpoint configs, endpoints).
  */
-export function tagOperations(taggable: TaggableCheck[]): Record<string, Operation> {
+export function tagOperations(taggable: TaggableCheck[]): OperationTable {
   const requireTaggable = (arn: string, context: RequestContext) => {
     if (!/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+$/.test(arn) || arn.length > 256) {
       throw validationError(
@@ -50,7 +64,7 @@ export function tagOperations(taggable: TaggableCheck[]): Record<string, Operati
     }
   };
 
-  return {
+  return defineOperations<TagOperations>({
     AddTags(input, context) {
       const store = new TagStore(context.state);
       const arn = requireString(input, 'ResourceArn');
@@ -72,9 +86,9 @@ export function tagOperations(taggable: TaggableCheck[]): Record<string, Operati
       const arn = requireString(input, 'ResourceArn');
       requireTaggable(arn, context);
       // ListTagsMaxResults has a minimum of 50 and a resource at most 50 tags, so one page holds them all.
-      if (input['MaxResults'] !== undefined && Number(input['MaxResults']) < 50) {
+      if (input.MaxResults !== undefined && Number(input.MaxResults) < 50) {
         throw validationError(
-          `1 validation error detected: Value '${String(input['MaxResults'])}' at 'maxResults' failed to satisfy constraint: ` +
+          `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: ` +
             'Member must have value greater than or equal to 50'
         );
       }
@@ -84,7 +98,7 @@ export function tagOperations(taggable: TaggableCheck[]): Record<string, Operati
     DeleteTags(input, context) {
       const store = new TagStore(context.state);
       const arn = requireString(input, 'ResourceArn');
-      const keys: unknown = input['TagKeys'];
+      const keys = input.TagKeys;
       if (!Array.isArray(keys) || keys.length < 1 || keys.length > 50) {
         throw validationError(
           "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length between 1 and 50"
@@ -97,5 +111,5 @@ export function tagOperations(taggable: TaggableCheck[]): Record<string, Operati
       );
       return {};
     }
-  };
+  });
 }

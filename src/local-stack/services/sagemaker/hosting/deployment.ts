@@ -1,5 +1,6 @@
+import type { UpdateEndpointCommandInput, VariantProperty } from '@aws-sdk/client-sagemaker';
 import { AwsServiceError, validationError } from '../../../wire/errors.js';
-import type { OperationInput } from '../../../wire/types.js';
+import { wireMembers, type WireInput } from '../../../wire/types.js';
 import type {
   Deployment,
   EndpointConfigRecord,
@@ -21,29 +22,27 @@ export function planDeployment(
   return {
     EndpointConfigName: config.EndpointConfigName,
     Variants: config.ProductionVariants.map((variant): VariantDeployment => {
-      const modelName = String(variant['ModelName']);
+      const modelName = String(variant.ModelName);
       const model = store.model(region, modelName);
       if (!model) throw store.notFound(region, 'model', modelName);
-      const containers: OperationInput[] = model['PrimaryContainer']
-        ? [model['PrimaryContainer']]
-        : (model['Containers'] ?? []);
+      const containers = model.PrimaryContainer ? [model.PrimaryContainer] : (model.Containers ?? []);
       const container = containers[0];
-      if (containers.length !== 1 || typeof container?.['Image'] !== 'string') {
+      if (containers.length !== 1 || typeof container?.Image !== 'string') {
         throw validationError(
           `Model ${model.ModelName} cannot run on the local stack: it needs exactly one container with an Image ` +
             `(inference pipelines and model package references are not emulated).`
         );
       }
       return {
-        VariantName: String(variant['VariantName']),
+        VariantName: String(variant.VariantName),
         ModelName: model.ModelName,
-        Image: container['Image'],
-        Environment: (container['Environment'] as Record<string, string> | undefined) ?? {},
-        InstanceCount: variant['ServerlessConfig'] ? 1 : Number(variant['InitialInstanceCount']),
-        InstanceType: String(variant['InstanceType'] ?? 'serverless'),
-        Weight: Number(variant['InitialVariantWeight'] ?? 1),
+        Image: container.Image,
+        Environment: container.Environment ?? {},
+        InstanceCount: variant.ServerlessConfig ? 1 : Number(variant.InitialInstanceCount),
+        InstanceType: String(variant.InstanceType ?? 'serverless'),
+        Weight: Number(variant.InitialVariantWeight ?? 1),
         HealthCheckTimeoutSeconds: Number(
-          variant['ContainerStartupHealthCheckTimeoutInSeconds'] ?? defaultHealthCheckTimeoutSeconds
+          variant.ContainerStartupHealthCheckTimeoutInSeconds ?? defaultHealthCheckTimeoutSeconds
         )
       };
     })
@@ -95,12 +94,13 @@ export function checkInstanceLimit(
 export function retainVariantProperties(
   deployment: Deployment,
   serving: Deployment,
-  input: OperationInput
+  input: WireInput<UpdateEndpointCommandInput>
 ): Deployment {
-  if (input['RetainAllVariantProperties'] !== true) return deployment;
+  if (input.RetainAllVariantProperties !== true) return deployment;
+  const properties = input.ExcludeRetainedVariantProperties;
   const excluded = new Set(
-    ((input['ExcludeRetainedVariantProperties'] as OperationInput[] | undefined) ?? []).map((property) =>
-      String(property['VariantPropertyType'])
+    (Array.isArray(properties) ? properties : []).map((property: unknown) =>
+      String(wireMembers<VariantProperty>(property).VariantPropertyType)
     )
   );
   return {

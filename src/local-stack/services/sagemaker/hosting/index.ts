@@ -1,9 +1,46 @@
 import { resolve } from 'node:path';
+import type {
+  ContainerDefinition,
+  CreateEndpointCommandInput,
+  CreateEndpointCommandOutput,
+  CreateEndpointConfigCommandInput,
+  CreateEndpointConfigCommandOutput,
+  CreateModelCommandInput,
+  CreateModelCommandOutput,
+  DeleteEndpointCommandInput,
+  DeleteEndpointCommandOutput,
+  DeleteEndpointConfigCommandInput,
+  DeleteEndpointConfigCommandOutput,
+  DeleteModelCommandInput,
+  DeleteModelCommandOutput,
+  DescribeEndpointCommandInput,
+  DescribeEndpointCommandOutput,
+  DescribeEndpointConfigCommandInput,
+  DescribeEndpointConfigCommandOutput,
+  DescribeModelCommandInput,
+  DescribeModelCommandOutput,
+  ListEndpointConfigsCommandInput,
+  ListEndpointConfigsCommandOutput,
+  ListEndpointsCommandInput,
+  ListEndpointsCommandOutput,
+  ListModelsCommandInput,
+  ListModelsCommandOutput,
+  ProductionVariant,
+  ProductionVariantSummary,
+  UpdateEndpointCommandInput,
+  UpdateEndpointCommandOutput
+} from '@aws-sdk/client-sagemaker';
 import { DockerCli, type ContainerEngine } from '../../../docker/engine.js';
 import type { StackContext } from '../../../context.js';
 import type { StateStore } from '../../../state.js';
 import { validationError } from '../../../wire/errors.js';
-import type { Operation, OperationInput, RequestContext } from '../../../wire/types.js';
+import {
+  asGiven,
+  defineOperations,
+  wireMembers,
+  type OperationTable,
+  type RequestContext
+} from '../../../wire/types.js';
 import { EndpointController } from './endpoints.js';
 import type { FleetOptions } from './fleet.js';
 import { HostingStore, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './records.js';
@@ -28,11 +65,27 @@ export interface HostingOptions {
 
 /** The hosting half of local SageMaker: its operations, and the traffic table SageMaker Runtime routes with. */
 export interface LocalHosting {
-  operations: Record<string, Operation>;
+  operations: OperationTable;
   traffic: TrafficTable;
   controller: EndpointController;
   store: HostingStore;
 }
+
+type HostingOperations = {
+  CreateModel: [CreateModelCommandInput, CreateModelCommandOutput];
+  DescribeModel: [DescribeModelCommandInput, DescribeModelCommandOutput];
+  DeleteModel: [DeleteModelCommandInput, DeleteModelCommandOutput];
+  ListModels: [ListModelsCommandInput, ListModelsCommandOutput];
+  CreateEndpointConfig: [CreateEndpointConfigCommandInput, CreateEndpointConfigCommandOutput];
+  DescribeEndpointConfig: [DescribeEndpointConfigCommandInput, DescribeEndpointConfigCommandOutput];
+  DeleteEndpointConfig: [DeleteEndpointConfigCommandInput, DeleteEndpointConfigCommandOutput];
+  ListEndpointConfigs: [ListEndpointConfigsCommandInput, ListEndpointConfigsCommandOutput];
+  CreateEndpoint: [CreateEndpointCommandInput, CreateEndpointCommandOutput];
+  UpdateEndpoint: [UpdateEndpointCommandInput, UpdateEndpointCommandOutput];
+  DescribeEndpoint: [DescribeEndpointCommandInput, DescribeEndpointCommandOutput];
+  ListEndpoints: [ListEndpointsCommandInput, ListEndpointsCommandOutput];
+  DeleteEndpoint: [DeleteEndpointCommandInput, DeleteEndpointCommandOutput];
+};
 
 export const DEFAULT_INSTANCE_LIMIT = 8;
 export const DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS = 300;
@@ -86,7 +139,10 @@ export function createHosting(options: HostingOptions): LocalHosting {
     return endpoint;
   };
 
-  const describeVariants = (context: RequestContext, endpoint: EndpointRecord) => {
+  const describeVariants = (
+    context: RequestContext,
+    endpoint: EndpointRecord
+  ): ProductionVariantSummary[] | undefined => {
     const fleet = traffic.fleet(context.region, endpoint.EndpointName);
     return endpoint.serving?.Variants.map((variant) => ({
       VariantName: variant.VariantName,
@@ -106,21 +162,23 @@ export function createHosting(options: HostingOptions): LocalHosting {
     }));
   };
 
-  const operations: Record<string, Operation> = {
+  const operations = defineOperations<HostingOperations>({
     CreateModel(input, context) {
       const name = requireName(input, 'ModelName');
       if (store.model(context.region, name)) throw store.alreadyExists(context.region, 'model', name);
-      const containers: unknown[] = input['PrimaryContainer']
-        ? [input['PrimaryContainer']]
-        : (input['Containers'] ?? []);
+      const containers: unknown[] = input.PrimaryContainer
+        ? [input.PrimaryContainer]
+        : Array.isArray(input.Containers)
+          ? input.Containers
+          : [];
       if (containers.length === 0) {
         throw validationError('Either PrimaryContainer or Containers must be specified.');
       }
-      for (const container of containers as OperationInput[]) {
-        if (typeof container['Image'] !== 'string' && typeof container['ModelPackageName'] !== 'string') {
+      for (const container of containers.map(wireMembers<ContainerDefinition>)) {
+        if (typeof container.Image !== 'string' && typeof container.ModelPackageName !== 'string') {
           throw validationError('Each container needs an Image or a ModelPackageName.');
         }
-        const environment: unknown = container['Environment'];
+        const environment = container.Environment;
         if (
           environment !== undefined &&
           (typeof environment !== 'object' ||
@@ -132,7 +190,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
       }
       const tags = optionalTags(input, 'Tags');
       const record: ModelRecord = {
-        ...withoutTags(input),
+        ...withoutTags(asGiven(input)),
         ModelName: name,
         ModelArn: store.arn(context.region, 'model', name),
         CreationTime: new Date()
@@ -169,7 +227,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
       if (store.endpointConfig(context.region, name)) {
         throw store.alreadyExists(context.region, 'endpoint-config', name);
       }
-      const variants: unknown = input['ProductionVariants'];
+      const variants = input.ProductionVariants;
       if (!Array.isArray(variants) || variants.length === 0 || variants.length > 10) {
         throw validationError(
           "1 validation error detected: Value at 'productionVariants' failed to satisfy constraint: " +
@@ -178,16 +236,17 @@ export function createHosting(options: HostingOptions): LocalHosting {
       }
       const tags = optionalTags(input, 'Tags');
       const seen = new Set<string>();
-      const normalized = (variants as OperationInput[]).map((variant) => {
+      const normalized = variants.map((given: unknown): ProductionVariant => {
+        const variant = wireMembers<ProductionVariant>(given);
         const variantName = requireName(variant, 'VariantName');
         if (seen.has(variantName.toLowerCase())) {
           throw validationError(`The production variant name ${variantName} appears more than once.`);
         }
         seen.add(variantName.toLowerCase());
         requireModel(context, requireName(variant, 'ModelName'));
-        const serverless = variant['ServerlessConfig'] !== undefined;
+        const serverless = variant.ServerlessConfig !== undefined;
         if (!serverless) {
-          if (typeof variant['InstanceType'] !== 'string') {
+          if (typeof variant.InstanceType !== 'string') {
             throw validationError(
               `Production variant ${variantName} needs an InstanceType (or a ServerlessConfig).`
             );
@@ -200,12 +259,13 @@ export function createHosting(options: HostingOptions): LocalHosting {
         }
         optionalNumber(variant, 'ContainerStartupHealthCheckTimeoutInSeconds', 60, 3600);
         return {
-          ...variant,
+          ...asGiven(variant),
+          VariantName: variantName,
           InitialVariantWeight: optionalNumber(variant, 'InitialVariantWeight', 0, 1000) ?? 1
         };
       });
       const record: EndpointConfigRecord = {
-        ...withoutTags(input),
+        ...withoutTags(asGiven(input)),
         EndpointConfigName: name,
         EndpointConfigArn: store.arn(context.region, 'endpoint-config', name),
         CreationTime: new Date(),
@@ -249,6 +309,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
       const deployment = planDeployment(store, context.region, config, defaultTimeout);
       checkInstanceLimit(store, context.region, deployment, instanceLimit);
       const tags = optionalTags(input, 'Tags');
+      const deploymentConfig = asGiven(input).DeploymentConfig;
       const now = new Date();
       const record: EndpointRecord = {
         EndpointName: name,
@@ -258,7 +319,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
         CreationTime: now,
         LastModifiedTime: now,
         pending: deployment,
-        ...(input['DeploymentConfig'] !== undefined && { DeploymentConfig: input['DeploymentConfig'] })
+        ...(deploymentConfig !== undefined && { DeploymentConfig: deploymentConfig })
       };
       store.putEndpoint(context.region, record);
       store.tags.set(record.EndpointArn, tags);
@@ -285,8 +346,9 @@ export function createHosting(options: HostingOptions): LocalHosting {
       endpoint.pending = deployment;
       endpoint.EndpointStatus = 'Updating';
       endpoint.LastModifiedTime = new Date();
-      if (input['DeploymentConfig'] !== undefined) endpoint.DeploymentConfig = input['DeploymentConfig'];
-      else if (input['RetainDeploymentConfig'] !== true) delete endpoint.DeploymentConfig;
+      const deploymentConfig = asGiven(input).DeploymentConfig;
+      if (deploymentConfig !== undefined) endpoint.DeploymentConfig = deploymentConfig;
+      else if (input.RetainDeploymentConfig !== true) delete endpoint.DeploymentConfig;
       store.save();
       controller.deploy(context.region, endpoint);
       return { EndpointArn: endpoint.EndpointArn };
@@ -323,7 +385,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
     },
 
     ListEndpoints(input, context) {
-      const status = input['StatusEquals'];
+      const status = input.StatusEquals;
       const { page, NextToken } = listPage(
         store
           .endpoints(context.region)
@@ -353,13 +415,13 @@ export function createHosting(options: HostingOptions): LocalHosting {
       controller.delete(context.region, endpoint);
       return {};
     }
-  };
+  });
 
   return { operations, traffic, controller, store };
 }
 
 /** Tags live in the shared TagStore, not in the records Describe* returns. */
-function withoutTags<T extends OperationInput>(record: T): Omit<T, 'Tags'> {
+function withoutTags<T extends object>(record: T): Omit<T, 'Tags'> {
   return Object.fromEntries(Object.entries(record).filter(([member]) => member !== 'Tags')) as Omit<
     T,
     'Tags'

@@ -1,20 +1,26 @@
+import type {
+  CreateEndpointConfigCommandInput,
+  CreateModelCommandInput,
+  DeploymentConfig,
+  ProductionVariant
+} from '@aws-sdk/client-sagemaker';
 import type { StateStore } from '../../../state.js';
 import { AwsServiceError, validationError } from '../../../wire/errors.js';
-import type { OperationInput, RequestContext } from '../../../wire/types.js';
+import type { RequestContext } from '../../../wire/types.js';
 import { TagStore } from '../tags.js';
 
 /** A model as CreateModel stored it (the request's members), plus what SageMaker adds. */
-export interface ModelRecord extends OperationInput {
+export interface ModelRecord extends Omit<CreateModelCommandInput, 'Tags'> {
   ModelName: string;
   ModelArn: string;
   CreationTime: Date;
 }
 
-export interface EndpointConfigRecord extends OperationInput {
+export interface EndpointConfigRecord extends Omit<CreateEndpointConfigCommandInput, 'Tags'> {
   EndpointConfigName: string;
   EndpointConfigArn: string;
   CreationTime: Date;
-  ProductionVariants: OperationInput[];
+  ProductionVariants: ProductionVariant[];
 }
 
 /** What one production variant runs: fixed when the endpoint is created or updated, as on SageMaker. */
@@ -58,7 +64,7 @@ export interface EndpointRecord {
   FailureReason?: string;
   CreationTime: Date;
   LastModifiedTime: Date;
-  DeploymentConfig?: OperationInput;
+  DeploymentConfig?: DeploymentConfig;
   /** The configuration serving traffic; absent until the first deployment succeeded. */
   serving?: Deployment;
   /** The configuration being deployed (Creating, Updating). */

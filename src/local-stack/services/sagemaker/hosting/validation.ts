@@ -1,12 +1,14 @@
+import type { ListEndpointsCommandInput } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../../wire/errors.js';
-import type { OperationInput } from '../../../wire/types.js';
+import { paginate, type PageRequest } from '../../../wire/pagination.js';
+import type { WireInput } from '../../../wire/types.js';
 
 /** SageMaker's name pattern for models, endpoint configs, endpoints and variants (at most 63 characters). */
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** A required name member, checked as SageMaker's model constrains it. */
-export function requireName(input: OperationInput, member: string): string {
-  const value: unknown = input[member];
+export function requireName<In>(input: WireInput<In>, member: keyof In & string): string {
+  const value = input[member];
   if (typeof value !== 'string' || value === '') {
     throw validationError(
       `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`
@@ -21,13 +23,13 @@ export function requireName(input: OperationInput, member: string): string {
   return value;
 }
 
-export function optionalNumber(
-  input: OperationInput,
-  member: string,
+export function optionalNumber<In>(
+  input: WireInput<In>,
+  member: keyof In & string,
   min: number,
   max: number
 ): number | undefined {
-  const value: unknown = input[member];
+  const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw validationError(
@@ -41,8 +43,7 @@ export function optionalNumber(
 export interface ListRequest {
   sortBy: string;
   descending: boolean;
-  maxResults: number;
-  offset: number;
+  page: PageRequest;
   nameContains?: string;
   createdBefore?: Date;
   createdAfter?: Date;
@@ -50,16 +51,19 @@ export interface ListRequest {
   modifiedAfter?: Date;
 }
 
+/** The members SageMaker's List* operations share; ListEndpoints has them all. */
+export type ListMembers = WireInput<ListEndpointsCommandInput>;
+
 /** The members every SageMaker List* operation of hosting shares. */
-export function parseListRequest(input: OperationInput, sortKeys: string[]): ListRequest {
-  const sortBy = input['SortBy'] ?? 'CreationTime';
+export function parseListRequest(input: ListMembers, sortKeys: string[]): ListRequest {
+  const sortBy = input.SortBy ?? 'CreationTime';
   if (!sortKeys.includes(String(sortBy))) {
     throw validationError(
       `1 validation error detected: Value '${String(sortBy)}' at 'sortBy' failed to satisfy constraint: ` +
         `Member must satisfy enum value set: [${sortKeys.join(', ')}]`
     );
   }
-  const order = input['SortOrder'] ?? 'Descending';
+  const order = input.SortOrder ?? 'Descending';
   if (order !== 'Ascending' && order !== 'Descending') {
     throw validationError(
       `1 validation error detected: Value '${String(order)}' at 'sortOrder' failed to satisfy constraint: ` +
@@ -69,9 +73,13 @@ export function parseListRequest(input: OperationInput, sortKeys: string[]): Lis
   return {
     sortBy: String(sortBy),
     descending: order === 'Descending',
-    maxResults: optionalNumber(input, 'MaxResults', 1, 100) ?? 10,
-    offset: parseNextToken(input['NextToken']),
-    ...(typeof input['NameContains'] === 'string' && { nameContains: input['NameContains'] }),
+    page: {
+      token: input.NextToken,
+      pageSize: optionalNumber(input, 'MaxResults', 1, 100) ?? 10,
+      invalidToken: () =>
+        validationError('Invalid pagination token because it is not a token this operation returned.')
+    },
+    ...(typeof input.NameContains === 'string' && { nameContains: input.NameContains }),
     ...optionalDate(input, 'CreationTimeBefore', 'createdBefore'),
     ...optionalDate(input, 'CreationTimeAfter', 'createdAfter'),
     ...optionalDate(input, 'LastModifiedTimeBefore', 'modifiedBefore'),
@@ -115,23 +123,21 @@ export function listPage<T>(
     const order = left < right ? -1 : left > right ? 1 : 0;
     return request.descending ? -order : order;
   });
-  const end = request.offset + request.maxResults;
-  return {
-    page: matching.slice(request.offset, end),
-    ...(end < matching.length && { NextToken: Buffer.from(`offset:${end}`).toString('base64') })
-  };
+  return pageOfList(matching, request);
 }
 
-function parseNextToken(token: unknown): number {
-  if (token === undefined || token === null || token === '') return 0;
-  const match = /^offset:(\d+)$/.exec(Buffer.from(String(token), 'base64').toString('utf8'));
-  if (!match)
-    throw validationError('Invalid pagination token because it is not a token this operation returned.');
-  return Number(match[1]);
+/** One page of records already filtered and sorted, with SageMaker's NextToken member. */
+export function pageOfList<T>(records: T[], request: ListRequest): { page: T[]; NextToken?: string } {
+  const { items, nextToken } = paginate(records, request.page);
+  return { page: items, ...(nextToken !== undefined && { NextToken: nextToken }) };
 }
 
-function optionalDate(input: OperationInput, member: string, field: keyof ListRequest): Partial<ListRequest> {
-  const value: unknown = input[member];
+function optionalDate(
+  input: ListMembers,
+  member: keyof ListMembers,
+  field: keyof ListRequest
+): Partial<ListRequest> {
+  const value = input[member];
   if (value === undefined || value === null) return {};
   const date = typeof value === 'number' ? new Date(value * 1000) : new Date(String(value));
   if (Number.isNaN(date.getTime())) {

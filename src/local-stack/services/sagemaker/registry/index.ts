@@ -1,6 +1,32 @@
+import type {
+  CreateModelPackageCommandInput,
+  CreateModelPackageCommandOutput,
+  CreateModelPackageGroupCommandInput,
+  CreateModelPackageGroupCommandOutput,
+  DeleteModelPackageGroupCommandInput,
+  DeleteModelPackageGroupCommandOutput,
+  DescribeModelPackageCommandInput,
+  DescribeModelPackageCommandOutput,
+  DescribeModelPackageGroupCommandInput,
+  DescribeModelPackageGroupCommandOutput,
+  ListModelPackageGroupsCommandInput,
+  ListModelPackageGroupsCommandOutput,
+  ListModelPackagesCommandInput,
+  ListModelPackagesCommandOutput,
+  ModelPackageSummary,
+  UpdateModelPackageCommandInput,
+  UpdateModelPackageCommandOutput
+} from '@aws-sdk/client-sagemaker';
 import { AwsServiceError, validationError } from '../../../wire/errors.js';
-import type { Operation, OperationInput, RequestContext } from '../../../wire/types.js';
-import { parseListRequest, type ListRequest } from '../hosting/validation.js';
+import {
+  asGiven,
+  defineOperations,
+  type OperationOutput,
+  type OperationTable,
+  type RequestContext,
+  type WireInput
+} from '../../../wire/types.js';
+import { pageOfList, parseListRequest, type ListRequest } from '../hosting/validation.js';
 import { ModelRegistryStore, type GroupRecord, type PackageRecord } from './records.js';
 import {
   optionalApprovalStatus,
@@ -27,7 +53,18 @@ const STORED_MEMBERS = [
   'SkipModelValidation',
   'SourceUri',
   'CertifyForMarketplace'
-];
+] as const satisfies readonly (keyof CreateModelPackageCommandInput)[];
+
+type RegistryOperations = {
+  CreateModelPackageGroup: [CreateModelPackageGroupCommandInput, CreateModelPackageGroupCommandOutput];
+  DescribeModelPackageGroup: [DescribeModelPackageGroupCommandInput, DescribeModelPackageGroupCommandOutput];
+  ListModelPackageGroups: [ListModelPackageGroupsCommandInput, ListModelPackageGroupsCommandOutput];
+  DeleteModelPackageGroup: [DeleteModelPackageGroupCommandInput, DeleteModelPackageGroupCommandOutput];
+  CreateModelPackage: [CreateModelPackageCommandInput, CreateModelPackageCommandOutput];
+  DescribeModelPackage: [DescribeModelPackageCommandInput, DescribeModelPackageCommandOutput];
+  ListModelPackages: [ListModelPackagesCommandInput, ListModelPackagesCommandOutput];
+  UpdateModelPackage: [UpdateModelPackageCommandInput, UpdateModelPackageCommandOutput];
+};
 
 /** Model package groups and versions carry tags. */
 export const registryTaggable: TaggableCheck = (arn, context) => {
@@ -39,7 +76,7 @@ export const registryTaggable: TaggableCheck = (arn, context) => {
  * SageMaker's Model Registry: model package groups and their numbered, versioned model packages with
  * approval status, customer metadata, metrics and tags. Unversioned (Marketplace) packages are not emulated.
  */
-export function modelRegistryOperations(): Record<string, Operation> {
+export function modelRegistryOperations(): OperationTable {
   const storeOf = (context: RequestContext) => new ModelRegistryStore(context.state);
 
   const requireGroup = (store: ModelRegistryStore, context: RequestContext, name: string): GroupRecord => {
@@ -48,11 +85,11 @@ export function modelRegistryOperations(): Record<string, Operation> {
     if (!group) throw validationError(`ModelPackageGroup ${arn} does not exist.`);
     return group;
   };
-  const requirePackage = (
+  const requirePackage = <In>(
     store: ModelRegistryStore,
     context: RequestContext,
-    value: OperationInput,
-    member: string
+    value: WireInput<In>,
+    member: keyof In & string
   ) => {
     const { group, version } = requireVersionedName(value, member);
     const arn = store.packageArn(context, group, version);
@@ -60,7 +97,7 @@ export function modelRegistryOperations(): Record<string, Operation> {
     if (!record) throw validationError(`ModelPackage ${arn} does not exist.`);
     return record;
   };
-  return {
+  return defineOperations<RegistryOperations>({
     CreateModelPackageGroup(input, context) {
       const store = storeOf(context);
       const name = requireEntityName(input, 'ModelPackageGroupName');
@@ -87,13 +124,16 @@ export function modelRegistryOperations(): Record<string, Operation> {
 
     ListModelPackageGroups(input, context) {
       const store = storeOf(context);
-      const request = parseListRequest({ ...input, SortOrder: input['SortOrder'] ?? 'Ascending' }, SORT_KEYS);
+      const request = parseListRequest({ ...input, SortOrder: input.SortOrder ?? 'Ascending' }, SORT_KEYS);
       const { page, NextToken } = listPage(
-        store.groups(context).map(describeGroup),
+        store.groups(context),
         (group) => ({ name: group.ModelPackageGroupName, created: group.CreationTime, tieBreak: 0 }),
         request
       );
-      return { ModelPackageGroupSummaryList: page, ...(NextToken !== undefined && { NextToken }) };
+      return {
+        ModelPackageGroupSummaryList: page.map(describeGroup),
+        ...(NextToken !== undefined && { NextToken })
+      };
     },
 
     DeleteModelPackageGroup(input, context) {
@@ -113,7 +153,7 @@ export function modelRegistryOperations(): Record<string, Operation> {
 
     CreateModelPackage(input, context) {
       const store = storeOf(context);
-      if (input['ModelPackageGroupName'] === undefined) {
+      if (input.ModelPackageGroupName === undefined) {
         throw validationError(
           'The local stack supports versioned model packages only: give ModelPackageGroupName ' +
             '(unversioned Marketplace model packages are not emulated).'
@@ -151,12 +191,7 @@ export function modelRegistryOperations(): Record<string, Operation> {
         ...(inferenceSpecification !== undefined && { InferenceSpecification: inferenceSpecification }),
         ...(metadata !== undefined && { CustomerMetadataProperties: metadata }),
         ...(metrics !== undefined && { ModelMetrics: metrics }),
-        ...Object.fromEntries(
-          STORED_MEMBERS.filter((member) => input[member] !== undefined).map((member) => [
-            member,
-            input[member]
-          ])
-        )
+        ...storedMembers(asGiven(input))
       };
       group.lastVersion = version;
       store.putPackage(record);
@@ -172,10 +207,10 @@ export function modelRegistryOperations(): Record<string, Operation> {
 
     ListModelPackages(input, context) {
       const store = storeOf(context);
-      const request = parseListRequest({ ...input, SortOrder: input['SortOrder'] ?? 'Ascending' }, SORT_KEYS);
+      const request = parseListRequest({ ...input, SortOrder: input.SortOrder ?? 'Ascending' }, SORT_KEYS);
       const approval = optionalApprovalStatus(input, 'ModelApprovalStatus');
       const groupName =
-        input['ModelPackageGroupName'] === undefined
+        input.ModelPackageGroupName === undefined
           ? undefined
           : requireGroupName(input, 'ModelPackageGroupName');
       // The documented default is Unversioned, yet AWS lists a group's versions when only the group is given.
@@ -212,7 +247,7 @@ export function modelRegistryOperations(): Record<string, Operation> {
       const approval = optionalApprovalStatus(input, 'ModelApprovalStatus');
       const approvalDescription = optionalText(input, 'ApprovalDescription', 1024);
       const metadata = optionalMetadata(input, 'CustomerMetadataProperties');
-      const toRemove: unknown = input['CustomerMetadataPropertiesToRemove'];
+      const toRemove = input.CustomerMetadataPropertiesToRemove;
       if (toRemove !== undefined && !Array.isArray(toRemove)) {
         throw validationError(
           "1 validation error detected: Value at 'customerMetadataPropertiesToRemove' failed to satisfy constraint: Member must be a list"
@@ -220,25 +255,30 @@ export function modelRegistryOperations(): Record<string, Operation> {
       }
       const inferenceSpecification = optionalInferenceSpecification(input);
       if (approval !== undefined) record.ModelApprovalStatus = approval;
-      if (approvalDescription !== undefined) record['ApprovalDescription'] = approvalDescription;
-      if (inferenceSpecification !== undefined) record['InferenceSpecification'] = inferenceSpecification;
+      if (approvalDescription !== undefined) record.ApprovalDescription = approvalDescription;
+      if (inferenceSpecification !== undefined) record.InferenceSpecification = inferenceSpecification;
       if (metadata !== undefined || Array.isArray(toRemove)) {
-        const merged: Record<string, string> = {
-          ...(record['CustomerMetadataProperties'] as Record<string, string> | undefined),
-          ...metadata
-        };
-        for (const key of (toRemove as unknown[] | undefined) ?? []) delete merged[String(key)];
-        if (Object.keys(merged).length > 0) record['CustomerMetadataProperties'] = merged;
-        else delete record['CustomerMetadataProperties'];
+        const merged: Record<string, string> = { ...record.CustomerMetadataProperties, ...metadata };
+        for (const key of Array.isArray(toRemove) ? toRemove : []) delete merged[String(key)];
+        if (Object.keys(merged).length > 0) record.CustomerMetadataProperties = merged;
+        else delete record.CustomerMetadataProperties;
       }
-      record['LastModifiedTime'] = new Date();
+      record.LastModifiedTime = new Date();
       store.save();
       return { ModelPackageArn: record.ModelPackageArn };
     }
-  };
+  });
 }
 
-function describeGroup(group: GroupRecord) {
+function storedMembers(
+  input: CreateModelPackageCommandInput
+): Pick<CreateModelPackageCommandInput, (typeof STORED_MEMBERS)[number]> {
+  return Object.fromEntries(
+    STORED_MEMBERS.filter((member) => input[member] !== undefined).map((member) => [member, input[member]])
+  );
+}
+
+function describeGroup(group: GroupRecord): OperationOutput<DescribeModelPackageGroupCommandOutput> {
   return {
     ModelPackageGroupName: group.ModelPackageGroupName,
     ModelPackageGroupArn: group.ModelPackageGroupArn,
@@ -252,25 +292,24 @@ function describeGroup(group: GroupRecord) {
 }
 
 /** The record without the store's own bookkeeping. */
-function describePackage(record: PackageRecord): OperationInput {
-  const bookkeeping = new Set(['groupArn', 'clientToken']);
-  const described = Object.fromEntries(Object.entries(record).filter(([member]) => !bookkeeping.has(member)));
+function describePackage(record: PackageRecord): OperationOutput<DescribeModelPackageCommandOutput> {
+  const { groupArn, clientToken, ...described } = record;
   return { ...described, CreatedBy: {}, LastModifiedBy: {} };
 }
 
-function summarizePackage(record: PackageRecord) {
+function summarizePackage(record: PackageRecord): ModelPackageSummary {
   return {
     ModelPackageName: record.ModelPackageName,
     ModelPackageGroupName: record.ModelPackageGroupName,
     ModelPackageVersion: record.ModelPackageVersion,
     ModelPackageArn: record.ModelPackageArn,
-    ...(record['ModelPackageDescription'] !== undefined && {
-      ModelPackageDescription: record['ModelPackageDescription']
+    ...(record.ModelPackageDescription !== undefined && {
+      ModelPackageDescription: record.ModelPackageDescription
     }),
     CreationTime: record.CreationTime,
     ModelPackageStatus: record.ModelPackageStatus,
     ModelApprovalStatus: record.ModelApprovalStatus,
-    ModelPackageRegistrationType: record['ModelPackageRegistrationType']
+    ModelPackageRegistrationType: record.ModelPackageRegistrationType
   };
 }
 
@@ -301,9 +340,5 @@ function listPage<T>(
     return primary !== 0 ? primary : left.tieBreak - right.tieBreak;
   };
   matching.sort((a, b) => (request.descending ? -compare(a, b) : compare(a, b)));
-  const end = request.offset + request.maxResults;
-  return {
-    page: matching.slice(request.offset, end),
-    ...(end < matching.length && { NextToken: Buffer.from(`offset:${end}`).toString('base64') })
-  };
+  return pageOfList(matching, request);
 }

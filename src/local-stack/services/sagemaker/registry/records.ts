@@ -1,5 +1,10 @@
+import type {
+  DescribeModelPackageCommandOutput,
+  ModelApprovalStatus,
+  ModelPackageRegistrationType
+} from '@aws-sdk/client-sagemaker';
 import type { StateStore } from '../../../state.js';
-import type { OperationInput, RequestContext } from '../../../wire/types.js';
+import type { OperationOutput, RequestContext } from '../../../wire/types.js';
 
 export interface Tag {
   Key: string;
@@ -16,14 +21,15 @@ export interface GroupRecord {
 }
 
 /** A model package version as DescribeModelPackage returns it (the stored members are the wire members). */
-export interface PackageRecord extends OperationInput {
+export interface PackageRecord extends OperationOutput<DescribeModelPackageCommandOutput> {
   ModelPackageName: string;
   ModelPackageGroupName: string;
   ModelPackageVersion: number;
   ModelPackageArn: string;
   CreationTime: Date;
   ModelPackageStatus: 'Completed';
-  ModelApprovalStatus: string;
+  ModelApprovalStatus: ModelApprovalStatus;
+  ModelPackageRegistrationType: ModelPackageRegistrationType;
   groupArn: string;
   clientToken?: string;
 }

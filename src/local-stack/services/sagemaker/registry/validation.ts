@@ -1,5 +1,12 @@
+import type {
+  ContainerDefinition,
+  InferenceSpecification,
+  MetricsSource,
+  ModelApprovalStatus,
+  ModelMetrics
+} from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../../wire/errors.js';
-import type { OperationInput } from '../../../wire/types.js';
+import { wireMembers, type WireInput } from '../../../wire/types.js';
 import type { Tag } from './records.js';
 
 /** EntityName in SageMaker's model: model package group names. */
@@ -24,8 +31,8 @@ function constraint(value: unknown, member: string, rule: string) {
   );
 }
 
-export function requireString(input: OperationInput, member: string): string {
-  const value: unknown = input[member];
+export function requireString<In>(input: WireInput<In>, member: keyof In & string): string {
+  const value = input[member];
   if (typeof value !== 'string' || value === '') {
     throw validationError(
       `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`
@@ -34,7 +41,7 @@ export function requireString(input: OperationInput, member: string): string {
   return value;
 }
 
-export function requireEntityName(input: OperationInput, member: string): string {
+export function requireEntityName<In>(input: WireInput<In>, member: keyof In & string): string {
   const value = requireString(input, member);
   if (!ENTITY_NAME.test(value)) {
     throw constraint(
@@ -47,7 +54,7 @@ export function requireEntityName(input: OperationInput, member: string): string
 }
 
 /** A group given by name or ARN: the group name. */
-export function requireGroupName(input: OperationInput, member: string): string {
+export function requireGroupName<In>(input: WireInput<In>, member: keyof In & string): string {
   const value = requireString(input, member);
   const fromArn = GROUP_ARN.exec(value)?.[1];
   const name = fromArn ?? value;
@@ -62,9 +69,9 @@ export function requireGroupName(input: OperationInput, member: string): string 
 }
 
 /** A model package version given by ARN or `<group>/<version>`. */
-export function requireVersionedName(
-  input: OperationInput,
-  member: string
+export function requireVersionedName<In>(
+  input: WireInput<In>,
+  member: keyof In & string
 ): { group: string; version: number } {
   const value = requireString(input, member);
   const match = PACKAGE_ARN.exec(value) ?? VERSIONED_NAME.exec(value);
@@ -77,8 +84,12 @@ export function requireVersionedName(
   return { group: match[1], version: Number(match[2]) };
 }
 
-export function optionalText(input: OperationInput, member: string, max: number): string | undefined {
-  const value: unknown = input[member];
+export function optionalText<In>(
+  input: WireInput<In>,
+  member: keyof In & string,
+  max: number
+): string | undefined {
+  const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > max) {
     throw constraint(value, member, `Member must have length less than or equal to ${max}`);
@@ -86,22 +97,24 @@ export function optionalText(input: OperationInput, member: string, max: number)
   return value;
 }
 
-export function optionalApprovalStatus(input: OperationInput, member: string): string | undefined {
-  const value: unknown = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (!(APPROVAL_STATUSES as readonly unknown[]).includes(value)) {
-    throw constraint(value, member, `Member must satisfy enum value set: [${APPROVAL_STATUSES.join(', ')}]`);
-  }
-  return String(value);
+export function optionalApprovalStatus<In>(
+  input: WireInput<In>,
+  member: keyof In & string
+): ModelApprovalStatus | undefined {
+  return optionalEnum(input, member, APPROVAL_STATUSES);
 }
 
-export function optionalEnum(input: OperationInput, member: string, allowed: string[]): string | undefined {
-  const value: unknown = input[member];
+export function optionalEnum<In, Value extends string>(
+  input: WireInput<In>,
+  member: keyof In & string,
+  allowed: readonly Value[]
+): Value | undefined {
+  const value = input[member];
   if (value === undefined || value === null) return undefined;
-  if (!allowed.includes(String(value))) {
+  if (!(allowed as readonly unknown[]).includes(value)) {
     throw constraint(value, member, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
   }
-  return String(value);
+  return value as Value;
 }
 
 function checkMetadataText(value: unknown, member: string, min: number, max: number): string {
@@ -116,8 +129,11 @@ function checkMetadataText(value: unknown, member: string, min: number, max: num
 }
 
 /** CustomerMetadataMap: 1 to 50 entries of metadata text. */
-export function optionalMetadata(input: OperationInput, member: string): Record<string, string> | undefined {
-  const value: unknown = input[member];
+export function optionalMetadata<In>(
+  input: WireInput<In>,
+  member: keyof In & string
+): Record<string, string> | undefined {
+  const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw constraint(value, member, 'Member must be a map');
@@ -134,38 +150,44 @@ export function optionalMetadata(input: OperationInput, member: string): Record<
   );
 }
 
-export function optionalTags(input: OperationInput, member: string): Tag[] {
-  const value: unknown = input[member];
+export function optionalTags<In>(input: WireInput<In>, member: keyof In & string): Tag[] {
+  const value = input[member];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.length > 50) {
     throw constraint('[...]', member, 'Member must have length less than or equal to 50');
   }
-  return value.map((tag: OperationInput) => ({
-    Key: checkMetadataText(tag?.['Key'], `${member}.member.key`, 1, 128),
-    Value: checkMetadataText(tag?.['Value'] ?? '', `${member}.member.value`, 0, 256)
-  }));
+  return value.map((given: unknown) => {
+    const tag = wireMembers<Tag>(given);
+    return {
+      Key: checkMetadataText(tag.Key, `${member}.member.key`, 1, 128),
+      Value: checkMetadataText(tag.Value ?? '', `${member}.member.value`, 0, 256)
+    };
+  });
 }
 
 /** InferenceSpecification: 1 to 15 containers, each with an image (the local stack runs images, not models). */
-export function optionalInferenceSpecification(input: OperationInput): OperationInput | undefined {
-  const specification: unknown = input['InferenceSpecification'];
+export function optionalInferenceSpecification(
+  input: WireInput<{ InferenceSpecification: InferenceSpecification }>
+): InferenceSpecification | undefined {
+  const specification = input.InferenceSpecification;
   if (specification === undefined || specification === null) return undefined;
-  const containers: unknown = (specification as OperationInput)['Containers'];
+  const containers = wireMembers<InferenceSpecification>(specification).Containers;
   if (!Array.isArray(containers) || containers.length < 1 || containers.length > 15) {
     throw validationError(
       `1 validation error detected: Value at 'inferenceSpecification.containers' failed to satisfy constraint: ` +
         `Member must have length between 1 and 15`
     );
   }
-  containers.forEach((container: OperationInput, index) => {
-    const image: unknown = container?.['Image'];
+  containers.forEach((given: unknown, index) => {
+    const container = wireMembers<ContainerDefinition>(given);
+    const image = container.Image;
     if (typeof image !== 'string' || image.length > 255 || !/^\S+$/.test(image)) {
       throw validationError(
         `1 validation error detected: Value '${String(image)}' at 'inferenceSpecification.containers.${index + 1}.member.image' ` +
           `failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+`
       );
     }
-    const modelDataUrl: unknown = container['ModelDataUrl'];
+    const modelDataUrl = container.ModelDataUrl;
     if (modelDataUrl !== undefined && !/^(https|s3):\/\/([^/]+)\/?(.*)$/.test(String(modelDataUrl))) {
       throw validationError(
         `1 validation error detected: Value '${String(modelDataUrl)}' at 'inferenceSpecification.containers.${index + 1}.member.modelDataUrl' ` +
@@ -173,28 +195,31 @@ export function optionalInferenceSpecification(input: OperationInput): Operation
       );
     }
   });
-  return specification as OperationInput;
+  return specification as InferenceSpecification;
 }
 
 /** ModelMetrics: every MetricsSource needs a ContentType and an S3Uri. */
-export function optionalModelMetrics(input: OperationInput): OperationInput | undefined {
-  const metrics: unknown = input['ModelMetrics'];
+export function optionalModelMetrics(
+  input: WireInput<{ ModelMetrics: ModelMetrics }>
+): ModelMetrics | undefined {
+  const metrics = input.ModelMetrics;
   if (metrics === undefined || metrics === null) return undefined;
-  for (const [category, reports] of Object.entries(metrics as Record<string, OperationInput>)) {
-    for (const [report, source] of Object.entries(reports ?? {})) {
+  for (const [category, reports] of Object.entries(wireMembers<Record<string, unknown>>(metrics))) {
+    for (const [report, given] of Object.entries(wireMembers<Record<string, unknown>>(reports))) {
+      const source = wireMembers<MetricsSource>(given);
       const member = `modelMetrics.${lowerFirst(category)}.${lowerFirst(report)}`;
-      if (typeof source?.['ContentType'] !== 'string') {
+      if (typeof source.ContentType !== 'string') {
         throw validationError(
           `1 validation error detected: Value null at '${member}.contentType' failed to satisfy constraint: Member must not be null`
         );
       }
-      if (typeof source['S3Uri'] !== 'string' || !/^s3:\/\/([^/]+)\/?(.*)$/.test(source['S3Uri'])) {
+      if (typeof source.S3Uri !== 'string' || !/^s3:\/\/([^/]+)\/?(.*)$/.test(source.S3Uri)) {
         throw validationError(
-          `1 validation error detected: Value '${String(source['S3Uri'])}' at '${member}.s3Uri' failed to satisfy constraint: ` +
+          `1 validation error detected: Value '${String(source.S3Uri)}' at '${member}.s3Uri' failed to satisfy constraint: ` +
             `Member must satisfy regular expression pattern: s3://([^/]+)/?(.*)`
         );
       }
     }
   }
-  return metrics as OperationInput;
+  return metrics as ModelMetrics;
 }
