@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { ModelError } from '@aws-sdk/client-sagemaker-runtime';
 import { AwsServiceError } from '../../wire/errors.js';
 import { jsonErrorResponse } from '../../wire/json-protocol.js';
 import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from '../../wire/types.js';
@@ -132,12 +133,16 @@ async function invokeEndpoint(
   return { status: 200, headers: responseHeaders, body: answer.body };
 }
 
-/** ModelError (424) with the members botocore's runtime.sagemaker model gives it. */
+/** ModelError (424) with the members the SDK's (and botocore's) runtime.sagemaker model gives it. */
 function modelError(
   context: RequestContext,
   endpointName: string,
-  members: { Message: string; OriginalStatusCode?: number; OriginalMessage?: string }
+  members: Pick<ModelError, 'Message' | 'OriginalStatusCode' | 'OriginalMessage'>
 ): WireResponse {
+  const body: Pick<ModelError, 'Message' | 'OriginalStatusCode' | 'OriginalMessage' | 'LogStreamArn'> = {
+    ...members,
+    LogStreamArn: `arn:aws:logs:${context.region}:${context.accountId}:log-group:/aws/sagemaker/Endpoints/${endpointName}`
+  };
   return {
     status: 424,
     headers: {
@@ -145,10 +150,7 @@ function modelError(
       'x-amzn-requestid': context.requestId,
       'x-amzn-errortype': 'ModelError'
     },
-    body: JSON.stringify({
-      ...members,
-      LogStreamArn: `arn:aws:logs:${context.region}:${context.accountId}:log-group:/aws/sagemaker/Endpoints/${endpointName}`
-    })
+    body: JSON.stringify(body)
   };
 }
 
