@@ -4,9 +4,9 @@ import { describeError } from './errors.js';
 const POST_STATE = 'modelship-is-post';
 
 export interface ActionSteps {
-  main: () => Promise<void>;
+  main: () => void | Promise<void>;
   /** Runs in the action's `post:` step, after the job, even when main failed. */
-  post?: () => Promise<void>;
+  post?: () => void | Promise<void>;
 }
 
 /**

@@ -46,7 +46,9 @@ export function createLocalEndpoint(options: LocalEndpointOptions): Server {
             `${request.method} ${request.path} ${describeCall(request)} ${response.status} ${elapsed}ms`
           );
         }
-      });
+      })
+      // Only writing the response can fail here (the client went away): no one is left to answer.
+      .catch(() => outgoing.destroy());
   });
 }
 

@@ -171,7 +171,7 @@ describe('build-image builds the starter model', () => {
         body: typeof body === 'string' ? body : JSON.stringify(body)
       });
       expect(response.status).toBe(smoke.expect.status);
-      const answer = (await response.json()) as unknown;
+      const answer = await response.json();
       for (const check of smoke.expect.values) {
         const actual = valueAt(answer, check.path);
         if (check.equals !== undefined) {

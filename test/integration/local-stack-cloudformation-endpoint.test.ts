@@ -83,7 +83,7 @@ describe('local CloudFormation deploying SageMaker endpoints with real container
         Body: Buffer.from('1,2,3')
       })
     );
-    return JSON.parse(Buffer.from(response.Body!).toString('utf8')) as { version: string };
+    return JSON.parse(Buffer.from(response.Body).toString('utf8')) as { version: string };
   };
 
   const containersOf = async (image: string) =>

@@ -228,7 +228,7 @@ describe('register-model on the local stack', () => {
     expect(run.log).toContain('::error::');
     expect(run.log).toContain(message);
     const groups = await sagemaker.send(
-      new ListModelPackageGroupsCommand({ NameContains: resolved['model-name'] as string })
+      new ListModelPackageGroupsCommand({ NameContains: resolved['model-name'] })
     );
     expect(groups.ModelPackageGroupSummaryList).toEqual([]);
   });

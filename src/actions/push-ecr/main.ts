@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
 }
 
 /** The post step: removes the temporary Docker config main may have left behind when it was stopped. */
-export async function post(): Promise<void> {
+export function post(): void {
   cleanUpDockerConfig(core.getState(DOCKER_CONFIG_STATE), actionLog);
 }
 

@@ -198,7 +198,7 @@ function parseExpect(value: unknown): Expectations {
   return {
     status: status as number,
     values: values.map((entry, index) => parseValue(entry, `expect.values[${index}]`)),
-    ...(maxLatencyMs !== undefined && { maxLatencyMs: maxLatencyMs as number }),
+    ...(maxLatencyMs !== undefined && { maxLatencyMs: maxLatencyMs }),
     ...(schema !== undefined && { schema: schema as JsonSchema })
   };
 }

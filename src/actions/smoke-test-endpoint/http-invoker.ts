@@ -14,7 +14,7 @@ export interface HttpTarget {
 
 export interface HttpInvoker extends EndpointInvoker {
   /** GET the ping path: its status, or undefined when nothing answers. */
-  ping(): Promise<number | undefined>;
+  ping: () => Promise<number | undefined>;
 }
 
 interface RawAnswer {

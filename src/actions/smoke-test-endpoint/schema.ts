@@ -37,7 +37,7 @@ export function checkSchema(schema: unknown, at: string): void {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
     throw new Error(`${at} must be a JSON Schema object`);
   }
-  for (const [keyword, value] of Object.entries(schema)) {
+  for (const [keyword, value] of Object.entries(schema as Record<string, unknown>)) {
     const where = `${at}.${keyword}`;
     if (ANNOTATIONS.includes(keyword)) continue;
     if (!KEYWORDS.includes(keyword)) {

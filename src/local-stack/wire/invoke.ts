@@ -56,7 +56,7 @@ export function createInvoker(services: readonly ServiceDefinition[]): Invoker {
     const context: RequestContext = { ...caller, requestId: randomUUID() };
     try {
       const output = await operation(JSON.parse(JSON.stringify(input)) as OperationInput, context);
-      return output === undefined || output === null ? {} : (structuredClone(output) as OperationOutput);
+      return output === undefined || output === null ? {} : structuredClone(output);
     } catch (error) {
       if (error instanceof AwsServiceError) throw error;
       throw new AwsServiceError(

@@ -42,7 +42,7 @@ export type WireInput<In> = { readonly [Member in keyof In]?: unknown };
 
 /** The members of a nested structure of a wire input; a value that is not an object has none. */
 export function wireMembers<In>(value: unknown): WireInput<In> {
-  return value !== null && typeof value === 'object' ? (value as WireInput<In>) : {};
+  return value !== null && typeof value === 'object' ? value : {};
 }
 
 /**
@@ -53,18 +53,23 @@ export function asGiven<In>(input: WireInput<In>): In {
   return input as In;
 }
 
+/** A wire value as text, for messages and lookups: a string as given, anything else as JSON. */
+export function wireText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+}
+
 /** The SDK's input and output types of each operation of a service, by operation name. */
 export type OperationShapes = Record<string, [input: object, output: object]>;
 
 /** What an operation answers: its SDK output type, without the response metadata the SDK adds. */
-export type OperationOutput<Out> = Omit<Out, '$metadata'>;
+export type WireOutput<Out> = Omit<Out, '$metadata'>;
 
 /** Operations typed by the SDK: each takes its wire input and returns its SDK output. */
 export type TypedOperations<Shapes extends OperationShapes> = {
   [Name in keyof Shapes]: (
     input: WireInput<Shapes[Name][0]>,
     context: RequestContext
-  ) => OperationOutput<Shapes[Name][1]> | Promise<OperationOutput<Shapes[Name][1]>>;
+  ) => WireOutput<Shapes[Name][1]> | Promise<WireOutput<Shapes[Name][1]>>;
 };
 
 /**
@@ -75,7 +80,7 @@ export type TypedOperations<Shapes extends OperationShapes> = {
 export function defineOperations<Shapes extends OperationShapes>(
   operations: TypedOperations<Shapes>
 ): OperationTable {
-  return combineOperations(operations as unknown as OperationTable);
+  return combineOperations(operations);
 }
 
 /** One table from several sets of operations; an operation defined twice is a programming error. */

@@ -17,7 +17,8 @@ export function toXml(value: unknown, indent = ''): string {
       .map(([key, member]) => `\n${indent}<${key}>${toXml(member, indent + '  ')}</${key}>`);
     return parts.length === 0 ? '' : parts.join('') + `\n${indent.slice(2)}`;
   }
-  return escapeXml(String(value));
+  // What is left is a scalar: a string as it is, a number or boolean as JSON writes it.
+  return escapeXml(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 export function escapeXml(text: string): string {

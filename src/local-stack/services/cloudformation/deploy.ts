@@ -1,4 +1,5 @@
 import type { CallerContext } from '../../wire/invoke.js';
+import { wireText } from '../../wire/types.js';
 import type { ResourceRecord, RollbackTarget, StackConfiguration, StackRecord } from './model.js';
 import { STACK_RESOURCE_TYPE } from './model.js';
 import { failedState } from './recover.js';
@@ -368,7 +369,7 @@ export class Deployments {
       const name = provider.nameProperty === undefined ? undefined : properties[provider.nameProperty];
       if (replace && name !== undefined && name === existing.properties[provider.nameProperty!]) {
         throw new ResourceFailure(
-          `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${String(name)} and update the stack again.`
+          `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${wireText(name)} and update the stack again.`
         );
       }
     } catch (error) {

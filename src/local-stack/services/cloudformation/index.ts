@@ -23,7 +23,7 @@ export interface CloudFormationServiceOptions {
 export interface CloudFormationService {
   service: ServiceDefinition;
   /** Resolves once every stack operation and change set computation started so far has finished. */
-  settled(): Promise<void>;
+  settled: () => Promise<void>;
 }
 
 /** The resource types the local stack deploys, by CloudFormation type name. */

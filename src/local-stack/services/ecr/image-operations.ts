@@ -18,7 +18,13 @@ import type {
 } from '@aws-sdk/client-ecr';
 import { AwsServiceError } from '../../wire/errors.js';
 import { paginate } from '../../wire/pagination.js';
-import { defineOperations, wireMembers, type OperationTable, type WireInput } from '../../wire/types.js';
+import {
+  defineOperations,
+  wireMembers,
+  wireText,
+  type OperationTable,
+  type WireInput
+} from '../../wire/types.js';
 import {
   immutableTagConflict,
   RegistryError,
@@ -154,7 +160,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
         const manifest = await registry.client.manifest(
           record.repositoryName,
           found.digest,
-          ...(accepted !== undefined ? [accepted as string[]] : [])
+          ...(accepted !== undefined ? [accepted] : [])
         );
         if (!manifest) {
           failures.push({
@@ -202,7 +208,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
       if (givenDigest !== undefined && givenDigest !== digest) {
         throw new AwsServiceError(
           'ImageDigestDoesNotMatchException',
-          `The image digest '${String(givenDigest)}' does not match the manifest's digest '${digest}'`
+          `The image digest '${wireText(givenDigest)}' does not match the manifest's digest '${digest}'`
         );
       }
       const tag = input.imageTag === undefined ? undefined : imageTag(input.imageTag);
@@ -301,8 +307,8 @@ function imageIdentifiers(input: WireInput<{ imageIds: SdkImageIdentifier[] }>):
   return ids.map((id: unknown) => {
     const { imageDigest, imageTag: tag } = wireMembers<SdkImageIdentifier>(id);
     return {
-      ...(imageDigest !== undefined && { imageDigest: String(imageDigest) }),
-      ...(tag !== undefined && { imageTag: String(tag) })
+      ...(imageDigest !== undefined && { imageDigest: wireText(imageDigest) }),
+      ...(tag !== undefined && { imageTag: wireText(tag) })
     };
   });
 }

@@ -335,8 +335,7 @@ function encryptionConfiguration(
   // Without a key, ECR uses the account's AWS managed key for ECR.
   return {
     encryptionType: type,
-    kmsKey:
-      (kmsKey as string | undefined) ?? `arn:aws:kms:${context.region}:${context.accountId}:alias/aws/ecr`
+    kmsKey: kmsKey ?? `arn:aws:kms:${context.region}:${context.accountId}:alias/aws/ecr`
   };
 }
 

@@ -8,7 +8,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { StateStore } from '../../state.js';
 import { validationError } from '../../wire/errors.js';
-import { defineOperations, type OperationTable, type RequestContext } from '../../wire/types.js';
+import { defineOperations, wireText, type OperationTable, type RequestContext } from '../../wire/types.js';
 import { optionalTags, requireString } from './registry/validation.js';
 import type { Tag } from './registry/records.js';
 
@@ -88,7 +88,7 @@ export function tagOperations(taggable: TaggableCheck[]): OperationTable {
       // ListTagsMaxResults has a minimum of 50 and a resource at most 50 tags, so one page holds them all.
       if (input.MaxResults !== undefined && Number(input.MaxResults) < 50) {
         throw validationError(
-          `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: ` +
+          `1 validation error detected: Value '${wireText(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: ` +
             'Member must have value greater than or equal to 50'
         );
       }

@@ -46,7 +46,7 @@ describe('image references', () => {
     ['has space', false],
     ['x'.repeat(129), false]
   ])('tag %p valid: %p', (tag, valid) => {
-    expect(isValidDockerTag(tag as string)).toBe(valid);
+    expect(isValidDockerTag(tag)).toBe(valid);
   });
   it('slugs branch names into tags', () => {
     expect(slugForTag('-Feature/ünïcode--')).toBe('feature-n-code');

@@ -1,9 +1,9 @@
 import type { Operation } from '../../../wire/types.js';
 import { validationError } from '../errors.js';
 import { parseTemplate } from '../template/parse.js';
-import type { ParameterDeclaration, Template } from '../template/types.js';
+import type { Template } from '../template/types.js';
 import { loadTemplate } from '../template/load.js';
-import { isNoEcho } from '../template/parameters.js';
+import { defaultText, isNoEcho } from '../template/parameters.js';
 import {
   listInput,
   optionalString,
@@ -110,7 +110,7 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
       ...capabilitiesOf(template),
       Parameters: Object.entries(template.Parameters).map(([key, declaration]) => ({
         ParameterKey: key,
-        DefaultValue: defaultOf(declaration),
+        DefaultValue: defaultText(declaration),
         NoEcho: isNoEcho(declaration),
         Description: declaration.Description
       })),
@@ -133,7 +133,7 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
       ...capabilitiesOf(template),
       Parameters: Object.entries(template.Parameters).map(([key, declaration]) => ({
         ParameterKey: key,
-        DefaultValue: defaultOf(declaration),
+        DefaultValue: defaultText(declaration),
         ParameterType: declaration.Type,
         NoEcho: isNoEcho(declaration),
         Description: declaration.Description,
@@ -170,9 +170,6 @@ function capabilitiesOf(template: Template) {
         : `The following resource(s) require capabilities: [${types.join(', ')}]`
   };
 }
-
-const defaultOf = (declaration: ParameterDeclaration) =>
-  declaration.Default === undefined ? undefined : String(declaration.Default);
 
 function metadataOf(templateBody: string, logicalId: string): string | undefined {
   try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { requireProperties } from './coerce.js';
 import { generatePhysicalName, randomSuffix } from './names.js';
 import type { ProvisionedResource, ResourceProvider, ResourceRequest } from './types.js';
+import { wireText } from '../../../wire/types.js';
 
 /**
  * A resource type the local stack keeps as a record only: it has no local service behind it (IAM,
@@ -29,23 +30,27 @@ function localRecord(spec: LocalRecordSpec): ResourceProvider {
     requiresReplacement: (property) => spec.createOnly.includes(property),
     attributes: spec.attributes,
     ...(spec.name && { nameProperty: spec.name.property }),
-    create: async (request) => {
+    // Local records exist only in the stack's state: nothing to wait for.
+    create: (request) => {
       const given = spec.name && request.properties[spec.name.property];
       const name =
         typeof given === 'string'
           ? given
           : generatePhysicalName(request.stackName, request.logicalId, spec.name?.maxLength ?? 128);
-      return provision(request, name);
+      return Promise.resolve(provision(request, name));
     },
-    update: async (request) => {
+    update: (request) => {
       const updated = provision(request, request.physicalId);
-      const stable = (spec.stable ?? []).map((attribute) => [attribute, request.attributes[attribute]]);
-      return {
+      const stable = (spec.stable ?? []).map((attribute): [string, unknown] => [
+        attribute,
+        request.attributes[attribute]
+      ]);
+      return Promise.resolve({
         physicalId: request.physicalId,
         attributes: { ...updated.attributes, ...Object.fromEntries(stable) }
-      };
+      });
     },
-    delete: async () => undefined
+    delete: () => Promise.resolve()
   };
 }
 
@@ -63,7 +68,7 @@ export function createLocalRecordProviders(): Record<string, ResourceProvider> {
       describe: (request, name) => ({
         physicalId: name,
         attributes: {
-          Arn: arn(request, 'iam', `role${String(request.properties['Path'] ?? '/')}${name}`, ''),
+          Arn: arn(request, 'iam', `role${wireText(request.properties['Path'] ?? '/')}${name}`, ''),
           RoleId: `AROA${randomSuffix(17)}`
         }
       })
@@ -94,11 +99,11 @@ export function createLocalRecordProviders(): Record<string, ResourceProvider> {
       createOnly: ['PolicyName', 'ResourceId', 'ScalableDimension', 'ServiceNamespace', 'ScalingTargetId'],
       stable: ['Arn'],
       describe: (request) => {
-        const [targetResource, , targetNamespace] = String(request.properties['ScalingTargetId'] ?? '').split(
-          '|'
-        );
-        const namespace = String(request.properties['ServiceNamespace'] ?? targetNamespace);
-        const resourceId = String(request.properties['ResourceId'] ?? targetResource);
+        const [targetResource, , targetNamespace] = wireText(
+          request.properties['ScalingTargetId'] ?? ''
+        ).split('|');
+        const namespace = wireText(request.properties['ServiceNamespace'] ?? targetNamespace);
+        const resourceId = wireText(request.properties['ResourceId'] ?? targetResource);
         const policyArn = arn(
           request,
           'autoscaling',

@@ -134,7 +134,7 @@ export function createSageMakerProviders(
         status === 'UpdateRollbackFailed' ||
         status === 'OutOfService'
       ) {
-        const reason =
+        const reason: unknown =
           endpoint['FailureReason'] ??
           `the endpoint is ${status} with endpoint config ${String(endpoint['EndpointConfigName'])}`;
         throw new ResourceFailure(

@@ -177,7 +177,7 @@ export function evaluateCondition(expression: unknown, scope: EvaluationScope): 
 
 /** Fn::Sub's `${Name}`, `${Resource.Attribute}` and `${!Literal}`, with an optional variable map. */
 function substitute(args: unknown, scope: EvaluationScope): string {
-  const [template, variables] = Array.isArray(args) ? args : [args, {}];
+  const [template, variables] = (Array.isArray(args) ? args : [args, {}]) as unknown[];
   const text = expectString(template, 'Fn::Sub');
   if (!isRecord(variables)) throw functionError('Fn::Sub', 'the second argument must be a map of variables');
   return text.replace(/\$\{([^}]*)\}/g, (_match, name: string) => {
@@ -192,7 +192,7 @@ function substitute(args: unknown, scope: EvaluationScope): string {
 
 /** Names Fn::Sub's template string refers to (those not in its variable map), for dependency analysis. */
 export function substitutionNames(args: unknown): string[] {
-  const [template, variables] = Array.isArray(args) ? args : [args, {}];
+  const [template, variables] = (Array.isArray(args) ? args : [args, {}]) as unknown[];
   if (typeof template !== 'string') return [];
   const names: string[] = [];
   for (const match of template.matchAll(/\$\{([^}]*)\}/g)) {

@@ -1,5 +1,6 @@
 import { templateFormatError, validationError } from '../errors.js';
 import type { ParameterDeclaration, Template } from './types.js';
+import { wireText } from '../../../wire/types.js';
 
 /** A parameter as the Query wire delivers it (booleans arrive as strings). */
 export interface ParameterInput {
@@ -59,7 +60,7 @@ export function resolveParameters(
     } else if (input?.ParameterValue !== undefined) {
       value = input.ParameterValue;
     } else if (declaration.Default !== undefined) {
-      value = String(declaration.Default);
+      value = defaultText(declaration);
     }
     if (value === undefined) missing.push(name);
     else values[name] = value;
@@ -119,4 +120,11 @@ function isListType(type: string): boolean {
 
 function splitList(value: string): string[] {
   return value === '' ? [] : value.split(',').map((item) => item.trim());
+}
+
+/** A declared Default as CloudFormation reads it: text, a YAML list's items joined by commas. */
+export function defaultText(declaration: ParameterDeclaration): string | undefined {
+  const value = declaration.Default;
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.map(wireText).join(',') : wireText(value);
 }

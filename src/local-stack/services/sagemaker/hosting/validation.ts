@@ -1,7 +1,7 @@
 import type { ListEndpointsCommandInput } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../../wire/errors.js';
 import { paginate, type PageRequest } from '../../../wire/pagination.js';
-import type { WireInput } from '../../../wire/types.js';
+import { wireText, type WireInput } from '../../../wire/types.js';
 
 /** SageMaker's name pattern for models, endpoint configs, endpoints and variants (at most 63 characters). */
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -57,21 +57,21 @@ export type ListMembers = WireInput<ListEndpointsCommandInput>;
 /** The members every SageMaker List* operation of hosting shares. */
 export function parseListRequest(input: ListMembers, sortKeys: string[]): ListRequest {
   const sortBy = input.SortBy ?? 'CreationTime';
-  if (!sortKeys.includes(String(sortBy))) {
+  if (!sortKeys.includes(wireText(sortBy))) {
     throw validationError(
-      `1 validation error detected: Value '${String(sortBy)}' at 'sortBy' failed to satisfy constraint: ` +
+      `1 validation error detected: Value '${wireText(sortBy)}' at 'sortBy' failed to satisfy constraint: ` +
         `Member must satisfy enum value set: [${sortKeys.join(', ')}]`
     );
   }
   const order = input.SortOrder ?? 'Descending';
   if (order !== 'Ascending' && order !== 'Descending') {
     throw validationError(
-      `1 validation error detected: Value '${String(order)}' at 'sortOrder' failed to satisfy constraint: ` +
+      `1 validation error detected: Value '${wireText(order)}' at 'sortOrder' failed to satisfy constraint: ` +
         `Member must satisfy enum value set: [Ascending, Descending]`
     );
   }
   return {
-    sortBy: String(sortBy),
+    sortBy: wireText(sortBy),
     descending: order === 'Descending',
     page: {
       token: input.NextToken,
@@ -139,10 +139,10 @@ function optionalDate(
 ): Partial<ListRequest> {
   const value = input[member];
   if (value === undefined || value === null) return {};
-  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(String(value));
+  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(wireText(value));
   if (Number.isNaN(date.getTime())) {
     throw validationError(
-      `1 validation error detected: Value '${String(value)}' at '${lowerFirst(member)}' is not a timestamp`
+      `1 validation error detected: Value '${wireText(value)}' at '${lowerFirst(member)}' is not a timestamp`
     );
   }
   return { [field]: date };

@@ -21,7 +21,7 @@ import { AwsServiceError, validationError } from '../../../wire/errors.js';
 import {
   asGiven,
   defineOperations,
-  type OperationOutput,
+  type WireOutput,
   type OperationTable,
   type RequestContext,
   type WireInput
@@ -278,7 +278,7 @@ function storedMembers(
   );
 }
 
-function describeGroup(group: GroupRecord): OperationOutput<DescribeModelPackageGroupCommandOutput> {
+function describeGroup(group: GroupRecord): WireOutput<DescribeModelPackageGroupCommandOutput> {
   return {
     ModelPackageGroupName: group.ModelPackageGroupName,
     ModelPackageGroupArn: group.ModelPackageGroupArn,
@@ -292,7 +292,7 @@ function describeGroup(group: GroupRecord): OperationOutput<DescribeModelPackage
 }
 
 /** The record without the store's own bookkeeping. */
-function describePackage(record: PackageRecord): OperationOutput<DescribeModelPackageCommandOutput> {
+function describePackage(record: PackageRecord): WireOutput<DescribeModelPackageCommandOutput> {
   const { groupArn, clientToken, ...described } = record;
   return { ...described, CreatedBy: {}, LastModifiedBy: {} };
 }

@@ -4,7 +4,7 @@ import type {
   ModelPackageRegistrationType
 } from '@aws-sdk/client-sagemaker';
 import type { StateStore } from '../../../state.js';
-import type { OperationOutput, RequestContext } from '../../../wire/types.js';
+import type { RequestContext, WireOutput } from '../../../wire/types.js';
 
 export interface Tag {
   Key: string;
@@ -21,7 +21,7 @@ export interface GroupRecord {
 }
 
 /** A model package version as DescribeModelPackage returns it (the stored members are the wire members). */
-export interface PackageRecord extends OperationOutput<DescribeModelPackageCommandOutput> {
+export interface PackageRecord extends WireOutput<DescribeModelPackageCommandOutput> {
   ModelPackageName: string;
   ModelPackageGroupName: string;
   ModelPackageVersion: number;

@@ -6,7 +6,7 @@ import type {
   ModelMetrics
 } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../../wire/errors.js';
-import { wireMembers, type WireInput } from '../../../wire/types.js';
+import { wireMembers, wireText, type WireInput } from '../../../wire/types.js';
 import type { Tag } from './records.js';
 
 /** EntityName in SageMaker's model: model package group names. */
@@ -188,9 +188,9 @@ export function optionalInferenceSpecification(
       );
     }
     const modelDataUrl = container.ModelDataUrl;
-    if (modelDataUrl !== undefined && !/^(https|s3):\/\/([^/]+)\/?(.*)$/.test(String(modelDataUrl))) {
+    if (modelDataUrl !== undefined && !/^(https|s3):\/\/([^/]+)\/?(.*)$/.test(wireText(modelDataUrl))) {
       throw validationError(
-        `1 validation error detected: Value '${String(modelDataUrl)}' at 'inferenceSpecification.containers.${index + 1}.member.modelDataUrl' ` +
+        `1 validation error detected: Value '${wireText(modelDataUrl)}' at 'inferenceSpecification.containers.${index + 1}.member.modelDataUrl' ` +
           `failed to satisfy constraint: Member must satisfy regular expression pattern: (https|s3)://([^/]+)/?(.*)`
       );
     }
@@ -221,5 +221,5 @@ export function optionalModelMetrics(
       }
     }
   }
-  return metrics as ModelMetrics;
+  return metrics;
 }

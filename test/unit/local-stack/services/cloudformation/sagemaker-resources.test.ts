@@ -83,7 +83,7 @@ describe('SageMaker resources', () => {
     expect(outputs['ModelName']).toMatch(/^serving-Model-[A-Z0-9]{13}$/);
 
     const { models, configs, endpoints, calls } = harness.sagemaker;
-    expect(models.get(outputs['ModelName']!)).toEqual({
+    expect(models.get(outputs['ModelName'])).toEqual({
       ModelName: outputs['ModelName'],
       ExecutionRoleArn: 'arn:aws:iam::000000000000:role/sagemaker',
       PrimaryContainer: { Image: 'repo/model:v1', Environment: { MODEL: 'demo' } }

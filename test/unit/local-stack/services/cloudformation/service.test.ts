@@ -219,7 +219,7 @@ function mismatches(value: unknown, shapeName: string, model: Model, path: strin
       if (typeof value !== 'object' || value === null) return [`${path}: expected a structure`];
       return Object.entries(value).flatMap(([key, member]) =>
         shape.members?.[key]
-          ? mismatches(member, shape.members[key]!.shape, model, `${path}.${key}`)
+          ? mismatches(member, shape.members[key].shape, model, `${path}.${key}`)
           : [`${path}.${key}: not in ${shapeName}`]
       );
     case 'list':
