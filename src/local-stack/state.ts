@@ -95,8 +95,7 @@ export function readStateDocuments(dataDir: string): Map<string, unknown> {
 
 /**
  * Replaces `path` with `text` so that a crash at any moment leaves either the old file or the new one:
- * written to a temporary file in the same directory, flushed to disk, renamed over the old, and the
- * rename itself flushed with the directory.
+ * written to a temporary file in the same directory, flushed to disk, then renamed over the old.
  */
 export function writeFileAtomically(path: string, text: string): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -108,12 +107,6 @@ export function writeFileAtomically(path: string, text: string): void {
     closeSync(file);
   }
   renameSync(temporary, path);
-  const directory = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(directory);
-  } finally {
-    closeSync(directory);
-  }
 }
 
 function stateDir(dataDir: string): string {
