@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DockerCli, type ContainerEngine } from '../local-stack/docker/engine.js';
 import { HEALTH_PATH } from '../local-stack/server.js';
 import { registryLayout, stopOrphanRegistry } from '../local-stack/registry/index.js';
 import { removeHostingContainers } from '../local-stack/services/sagemaker/hosting/cleanup.js';
@@ -77,11 +78,11 @@ export type DownResult =
  * Stops the data directory's stack (SIGTERM, which stops containers and the registry). A stack that was
  * killed outright ran no shutdown, so its registry process and endpoint containers are stopped here.
  */
-export async function down(dataDir: string): Promise<DownResult> {
+export async function down(dataDir: string, docker: ContainerEngine = new DockerCli()): Promise<DownResult> {
   const pid = readPid(dataDir);
   if (pid === undefined || !isServeProcess(pid)) {
     removeRuntimeFiles(dataDir);
-    return { stopped: 'leftovers', ...(await stopLeftovers(dataDir)) };
+    return { stopped: 'leftovers', ...(await stopLeftovers(dataDir, docker)) };
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
@@ -89,7 +90,7 @@ export async function down(dataDir: string): Promise<DownResult> {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
       removeRuntimeFiles(dataDir);
-      await stopLeftovers(dataDir);
+      await stopLeftovers(dataDir, docker);
       throw new Error(
         `The local stack (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s and was killed, with its ` +
           `registry and containers. See ${stackFiles(dataDir).log}.`
@@ -101,10 +102,13 @@ export async function down(dataDir: string): Promise<DownResult> {
 }
 
 /** Stops the registry process and removes the endpoint containers of a stack that is no longer running. */
-async function stopLeftovers(dataDir: string): Promise<{ registry: boolean; containers: number }> {
+async function stopLeftovers(
+  dataDir: string,
+  docker: ContainerEngine
+): Promise<{ registry: boolean; containers: number }> {
   const registry = stopOrphanRegistry(registryLayout(dataDir).pidFile);
   try {
-    return { registry, containers: await removeHostingContainers(dataDir) };
+    return { registry, containers: await removeHostingContainers(dataDir, docker) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // Without a docker command there are no containers to remove.
