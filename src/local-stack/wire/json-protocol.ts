@@ -59,7 +59,7 @@ function parseJsonBody(body: Buffer): OperationInput {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new Error('not an object');
     }
-    return parsed;
+    return parsed as OperationInput;
   } catch {
     throw new AwsServiceError('SerializationException', 'The request body is not a JSON object');
   }

@@ -25,9 +25,8 @@ export interface RequestContext {
   state: StateStore;
 }
 
-// Operation inputs come from the wire untyped; each operation validates what it reads.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type OperationInput = Record<string, any>;
+/** An operation's input as a protocol parses it off the wire: nothing about it is checked yet. */
+export type OperationInput = Readonly<Record<string, unknown>>;
 /** An operation as the protocols call it, whatever its shapes. */
 export type Operation = (input: OperationInput, context: RequestContext) => unknown;
 /** A service's operations by name, without a prototype, so only operations are found by name. */

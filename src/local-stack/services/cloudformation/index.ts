@@ -1,6 +1,6 @@
 import type { StateStore } from '../../state.js';
 import type { Invoker } from '../../wire/invoke.js';
-import type { ServiceDefinition } from '../../wire/types.js';
+import { combineOperations, type ServiceDefinition } from '../../wire/types.js';
 import { Deployments } from './deploy.js';
 import { changeSetOperations } from './operations/change-sets.js';
 import { describeOperations } from './operations/describe.js';
@@ -55,11 +55,11 @@ export function createCloudFormationService(options: CloudFormationServiceOption
       protocol: 'query',
       signingName: 'cloudformation',
       xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
-      operations: {
-        ...stackOperations(runtime),
-        ...changeSetOperations(runtime),
-        ...describeOperations(runtime)
-      }
+      operations: combineOperations(
+        stackOperations(runtime),
+        changeSetOperations(runtime),
+        describeOperations(runtime)
+      )
     },
     settled: () => deployments.settled()
   };

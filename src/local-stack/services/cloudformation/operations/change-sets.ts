@@ -1,5 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { Operation, RequestContext } from '../../../wire/types.js';
+import type {
+  CreateChangeSetCommandInput,
+  CreateChangeSetCommandOutput,
+  DeleteChangeSetCommandInput,
+  DeleteChangeSetCommandOutput,
+  DescribeChangeSetCommandInput,
+  DescribeChangeSetCommandOutput,
+  ExecuteChangeSetCommandInput,
+  ExecuteChangeSetCommandOutput,
+  ListChangeSetsCommandInput,
+  ListChangeSetsCommandOutput
+} from '@aws-sdk/client-cloudformation';
+import {
+  defineOperations,
+  type OperationTable,
+  type RequestContext,
+  type TypedOperations,
+  type WireInput
+} from '../../../wire/types.js';
 import { computeChanges } from '../changes.js';
 import type { OnFailure } from '../lifecycle/create.js';
 import { applyConfiguration } from '../lifecycle/configuration.js';
@@ -21,13 +39,21 @@ import { changeSetSummaryView, changeSetView } from './views.js';
 export const NO_CHANGES_REASON =
   "The submitted information didn't contain changes. Submit different information to create a change set.";
 
+type Ops = TypedOperations<{
+  CreateChangeSet: [CreateChangeSetCommandInput, CreateChangeSetCommandOutput];
+  DescribeChangeSet: [DescribeChangeSetCommandInput, DescribeChangeSetCommandOutput];
+  ExecuteChangeSet: [ExecuteChangeSetCommandInput, ExecuteChangeSetCommandOutput];
+  DeleteChangeSet: [DeleteChangeSetCommandInput, DeleteChangeSetCommandOutput];
+  ListChangeSets: [ListChangeSetsCommandInput, ListChangeSetsCommandOutput];
+}>;
+
 /** CreateChangeSet, DescribeChangeSet, ExecuteChangeSet, DeleteChangeSet and ListChangeSets. */
-export function changeSetOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
+export function changeSetOperations(runtime: CloudFormationRuntime): OperationTable {
   const { store, deployments } = runtime;
   /** Parsed templates of change sets not yet executed; after a restart they are loaded again from the record. */
   const templates = new Map<string, LoadedTemplate>();
 
-  const CreateChangeSet: Operation = (input, context) => {
+  const CreateChangeSet: Ops['CreateChangeSet'] = (input, context) => {
     const stackName = requiredString(input, 'StackName');
     const changeSetName = requiredString(input, 'ChangeSetName');
     checkName(changeSetName, 'changeSetName');
@@ -116,16 +142,16 @@ export function changeSetOperations(runtime: CloudFormationRuntime): Record<stri
     }
   };
 
-  const find = (input: Record<string, unknown>, context: RequestContext) =>
+  const find = (input: WireInput<{ ChangeSetName: string; StackName: string }>, context: RequestContext) =>
     store.requireChangeSet(
       context.region,
       requiredString(input, 'ChangeSetName'),
       optionalString(input, 'StackName')
     );
 
-  const DescribeChangeSet: Operation = (input, context) => changeSetView(find(input, context));
+  const DescribeChangeSet: Ops['DescribeChangeSet'] = (input, context) => changeSetView(find(input, context));
 
-  const ExecuteChangeSet: Operation = (input, context) => {
+  const ExecuteChangeSet: Ops['ExecuteChangeSet'] = (input, context) => {
     const changeSet = find(input, context);
     if (changeSet.status !== 'CREATE_COMPLETE' || changeSet.executionStatus !== 'AVAILABLE') {
       const state =
@@ -174,7 +200,7 @@ export function changeSetOperations(runtime: CloudFormationRuntime): Record<stri
     return {};
   };
 
-  const DeleteChangeSet: Operation = (input, context) => {
+  const DeleteChangeSet: Ops['DeleteChangeSet'] = (input, context) => {
     const changeSet = find(input, context);
     if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') {
       throw invalidChangeSetStatus(
@@ -187,10 +213,16 @@ export function changeSetOperations(runtime: CloudFormationRuntime): Record<stri
     return {};
   };
 
-  const ListChangeSets: Operation = (input, context) => {
+  const ListChangeSets: Ops['ListChangeSets'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     return { Summaries: store.changeSetsOf(stack.stackId).map(changeSetSummaryView) };
   };
 
-  return { CreateChangeSet, DescribeChangeSet, ExecuteChangeSet, DeleteChangeSet, ListChangeSets };
+  return defineOperations({
+    CreateChangeSet,
+    DescribeChangeSet,
+    ExecuteChangeSet,
+    DeleteChangeSet,
+    ListChangeSets
+  });
 }

@@ -1,26 +1,60 @@
-import type { Operation } from '../../../wire/types.js';
+import type {
+  Capability,
+  DescribeStackEventsCommandInput,
+  DescribeStackEventsCommandOutput,
+  DescribeStackResourceCommandInput,
+  DescribeStackResourceCommandOutput,
+  DescribeStackResourcesCommandInput,
+  DescribeStackResourcesCommandOutput,
+  DescribeStacksCommandInput,
+  DescribeStacksCommandOutput,
+  GetTemplateCommandInput,
+  GetTemplateCommandOutput,
+  GetTemplateSummaryCommandInput,
+  GetTemplateSummaryCommandOutput,
+  ListStackResourcesCommandInput,
+  ListStackResourcesCommandOutput,
+  ListStacksCommandInput,
+  ListStacksCommandOutput,
+  ValidateTemplateCommandInput,
+  ValidateTemplateCommandOutput
+} from '@aws-sdk/client-cloudformation';
+import { paginate } from '../../../wire/pagination.js';
+import { defineOperations, type OperationTable, type TypedOperations } from '../../../wire/types.js';
 import { validationError } from '../errors.js';
 import { parseTemplate } from '../template/parse.js';
 import type { Template } from '../template/types.js';
 import { loadTemplate } from '../template/load.js';
 import { defaultText, isNoEcho } from '../template/parameters.js';
 import {
-  listInput,
+  stringListInput,
   optionalString,
   requiredString,
   requiredCapability,
   templateBodyInput
 } from './inputs.js';
 import type { CloudFormationRuntime } from './runtime.js';
-import { resourceSummaryView, resourceView, stackSummaryView, stackView } from './views.js';
+import { eventView, resourceSummaryView, resourceView, stackSummaryView, stackView } from './views.js';
 
 const EVENTS_PAGE = 100;
 
+type Ops = TypedOperations<{
+  DescribeStacks: [DescribeStacksCommandInput, DescribeStacksCommandOutput];
+  ListStacks: [ListStacksCommandInput, ListStacksCommandOutput];
+  DescribeStackEvents: [DescribeStackEventsCommandInput, DescribeStackEventsCommandOutput];
+  DescribeStackResources: [DescribeStackResourcesCommandInput, DescribeStackResourcesCommandOutput];
+  ListStackResources: [ListStackResourcesCommandInput, ListStackResourcesCommandOutput];
+  DescribeStackResource: [DescribeStackResourceCommandInput, DescribeStackResourceCommandOutput];
+  GetTemplate: [GetTemplateCommandInput, GetTemplateCommandOutput];
+  GetTemplateSummary: [GetTemplateSummaryCommandInput, GetTemplateSummaryCommandOutput];
+  ValidateTemplate: [ValidateTemplateCommandInput, ValidateTemplateCommandOutput];
+}>;
+
 /** The read operations: stacks, events, resources, templates, and ValidateTemplate. */
-export function describeOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
+export function describeOperations(runtime: CloudFormationRuntime): OperationTable {
   const { store } = runtime;
 
-  const DescribeStacks: Operation = (input, context) => {
+  const DescribeStacks: Ops['DescribeStacks'] = (input, context) => {
     const name = optionalString(input, 'StackName');
     const stacks =
       name === undefined
@@ -32,23 +66,25 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
   };
 
   /** Every stack of the region, deleted ones included (AWS keeps them listed for 90 days). */
-  const ListStacks: Operation = (input, context) => {
-    const filter = listInput<string>(input, 'StackStatusFilter');
+  const ListStacks: Ops['ListStacks'] = (input, context) => {
+    const filter = stringListInput(input, 'StackStatusFilter');
     const stacks = store.stacks.filter(
       (stack) => stack.region === context.region && (filter.length === 0 || filter.includes(stack.status))
     );
     return { StackSummaries: stacks.map(stackSummaryView) };
   };
 
-  const DescribeStackEvents: Operation = (input, context) => {
+  const DescribeStackEvents: Ops['DescribeStackEvents'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
-    const start = Number(optionalString(input, 'NextToken') ?? '0');
-    const page = stack.events.slice(start, start + EVENTS_PAGE);
-    const next = start + EVENTS_PAGE < stack.events.length ? String(start + EVENTS_PAGE) : undefined;
-    return { StackEvents: page, NextToken: next };
+    const { items, nextToken } = paginate(stack.events, {
+      token: input.NextToken,
+      pageSize: EVENTS_PAGE,
+      invalidToken: () => validationError('Invalid NextToken: give a token a previous call returned.')
+    });
+    return { StackEvents: items.map(eventView), NextToken: nextToken };
   };
 
-  const DescribeStackResources: Operation = (input, context) => {
+  const DescribeStackResources: Ops['DescribeStackResources'] = (input, context) => {
     const name = optionalString(input, 'StackName');
     const physicalId = optionalString(input, 'PhysicalResourceId');
     const logicalId = optionalString(input, 'LogicalResourceId');
@@ -73,12 +109,12 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
     return { StackResources: resources.map((resource) => resourceView(stack, resource)) };
   };
 
-  const ListStackResources: Operation = (input, context) => {
+  const ListStackResources: Ops['ListStackResources'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     return { StackResourceSummaries: Object.values(stack.resources).map(resourceSummaryView) };
   };
 
-  const DescribeStackResource: Operation = (input, context) => {
+  const DescribeStackResource: Ops['DescribeStackResource'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     const logicalId = requiredString(input, 'LogicalResourceId');
     const resource = stack.resources[logicalId];
@@ -88,7 +124,7 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
     return { StackResourceDetail: { ...view, LastUpdatedTimestamp: Timestamp, Metadata: metadata } };
   };
 
-  const GetTemplate: Operation = (input, context) => {
+  const GetTemplate: Ops['GetTemplate'] = (input, context) => {
     const changeSetName = optionalString(input, 'ChangeSetName');
     const stackName = optionalString(input, 'StackName');
     let body: string;
@@ -102,7 +138,7 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
     return { TemplateBody: body, StagesAvailable: ['Original', 'Processed'] };
   };
 
-  const ValidateTemplate: Operation = (input) => {
+  const ValidateTemplate: Ops['ValidateTemplate'] = (input) => {
     const body = templateBodyInput(input);
     if (body === undefined) throw validationError('Either Template URL or Template Body must be specified.');
     const { template } = loadTemplate(body);
@@ -120,7 +156,7 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
   };
 
   /** What `aws cloudformation deploy` reads to learn a stack's parameters before it creates a change set. */
-  const GetTemplateSummary: Operation = (input, context) => {
+  const GetTemplateSummary: Ops['GetTemplateSummary'] = (input, context) => {
     const stackName = optionalString(input, 'StackName');
     const body =
       stackName === undefined
@@ -147,7 +183,7 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
     };
   };
 
-  return {
+  return defineOperations({
     DescribeStacks,
     ListStacks,
     DescribeStackEvents,
@@ -157,17 +193,15 @@ export function describeOperations(runtime: CloudFormationRuntime): Record<strin
     GetTemplate,
     GetTemplateSummary,
     ValidateTemplate
-  };
+  });
 }
 
-function capabilitiesOf(template: Template) {
+function capabilitiesOf(template: Template): { Capabilities: Capability[]; CapabilitiesReason?: string } {
   const { capability, types } = requiredCapability(template);
+  if (capability === undefined) return { Capabilities: [] };
   return {
-    Capabilities: capability === undefined ? [] : [capability],
-    CapabilitiesReason:
-      capability === undefined
-        ? undefined
-        : `The following resource(s) require capabilities: [${types.join(', ')}]`
+    Capabilities: [capability as Capability],
+    CapabilitiesReason: `The following resource(s) require capabilities: [${types.join(', ')}]`
   };
 }
 

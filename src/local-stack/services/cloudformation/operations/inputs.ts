@@ -1,4 +1,5 @@
-import type { OperationInput } from '../../../wire/types.js';
+import type { Parameter } from '@aws-sdk/client-cloudformation';
+import { wireMembers, wireText, type WireInput } from '../../../wire/types.js';
 import { insufficientCapabilities, validationError } from '../errors.js';
 import type { Tag } from '../model.js';
 import type { ParameterInput } from '../template/parameters.js';
@@ -6,7 +7,7 @@ import type { Template } from '../template/types.js';
 
 /** Reads CloudFormation's inputs as the Query wire delivers them: strings, and lists (`''` when empty). */
 
-export function requiredString(input: OperationInput, name: string): string {
+export function requiredString<In>(input: WireInput<In>, name: keyof In & string): string {
   const value = input[name];
   if (typeof value !== 'string' || value === '') {
     throw validationError(
@@ -16,18 +17,18 @@ export function requiredString(input: OperationInput, name: string): string {
   return value;
 }
 
-export function optionalString(input: OperationInput, name: string): string | undefined {
+export function optionalString<In>(input: WireInput<In>, name: keyof In & string): string | undefined {
   const value = input[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function booleanInput(input: OperationInput, name: string): boolean | undefined {
+export function booleanInput<In>(input: WireInput<In>, name: keyof In & string): boolean | undefined {
   const value = input[name];
   if (value === undefined) return undefined;
   return value === true || value === 'true';
 }
 
-export function integerInput(input: OperationInput, name: string): number | undefined {
+export function integerInput<In>(input: WireInput<In>, name: keyof In & string): number | undefined {
   const value = input[name];
   if (value === undefined || value === '') return undefined;
   const number = Number(value);
@@ -39,18 +40,23 @@ export function integerInput(input: OperationInput, name: string): number | unde
   return number;
 }
 
-export function listInput<T>(input: OperationInput, name: string): T[] {
+/** A list member; the Query wire delivers each item of a list of strings as a string. */
+export function stringListInput<In>(input: WireInput<In>, name: keyof In & string): string[] {
   const value = input[name];
-  return Array.isArray(value) ? (value as T[]) : [];
+  return Array.isArray(value) ? value.map(wireText) : [];
 }
 
-export const parametersInput = (input: OperationInput) => listInput<ParameterInput>(input, 'Parameters');
+export function parametersInput(input: WireInput<{ Parameters: Parameter[] }>): ParameterInput[] {
+  const value = input.Parameters;
+  return Array.isArray(value) ? (value as ParameterInput[]) : [];
+}
 
-export function tagsInput(input: OperationInput): Tag[] {
-  return listInput<Partial<Tag>>(input, 'Tags').map((tag) => ({
-    Key: String(tag.Key ?? ''),
-    Value: String(tag.Value ?? '')
-  }));
+export function tagsInput(input: WireInput<{ Tags: Tag[] }>): Tag[] {
+  const value = input.Tags;
+  return (Array.isArray(value) ? value : []).map((given: unknown) => {
+    const tag = wireMembers<Tag>(given);
+    return { Key: wireText(tag.Key ?? ''), Value: wireText(tag.Value ?? '') };
+  });
 }
 
 const NAME_PATTERN = /^[a-zA-Z][-a-zA-Z0-9]*$/;
@@ -72,7 +78,9 @@ export function checkName(value: string, member: 'stackName' | 'changeSetName'):
 const TEMPLATE_BODY_LIMIT = 51_200;
 
 /** The template body of a create or update; TemplateURL needs S3, which the local stack does not serve. */
-export function templateBodyInput(input: OperationInput): string | undefined {
+export function templateBodyInput(
+  input: WireInput<{ TemplateBody: string; TemplateURL: string }>
+): string | undefined {
   const body = optionalString(input, 'TemplateBody');
   if (optionalString(input, 'TemplateURL') !== undefined) {
     throw validationError(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { UpdateStackCommandInput } from '@aws-sdk/client-cloudformation';
 import type { CallerContext } from '../../../wire/invoke.js';
-import type { OperationInput, RequestContext } from '../../../wire/types.js';
+import type { RequestContext, WireInput } from '../../../wire/types.js';
 import type { Deployments } from '../deploy.js';
 import { validationError } from '../errors.js';
 import { UPDATABLE_STATUSES, type StackConfiguration, type StackRecord } from '../model.js';
@@ -11,7 +12,7 @@ import { resolveParameters } from '../template/parameters.js';
 import {
   booleanInput,
   checkCapabilities,
-  listInput,
+  stringListInput,
   optionalString,
   parametersInput,
   tagsInput,
@@ -34,7 +35,7 @@ export const callerOf = ({ requestId: _requestId, ...caller }: RequestContext): 
  */
 export function prepareTarget(
   runtime: CloudFormationRuntime,
-  input: OperationInput,
+  input: WireInput<UpdateStackCommandInput>,
   previous: StackRecord | undefined
 ): { loaded: LoadedTemplate; configuration: StackConfiguration } {
   let body = templateBodyInput(input);
@@ -53,7 +54,7 @@ export function prepareTarget(
     parametersInput(input),
     previous?.parameters
   );
-  const capabilities = listInput<string>(input, 'Capabilities');
+  const capabilities = stringListInput(input, 'Capabilities');
   checkCapabilities(loaded.template, capabilities);
   const roleARN = optionalString(input, 'RoleARN') ?? previous?.roleARN;
   return {
@@ -62,10 +63,10 @@ export function prepareTarget(
       templateBody: body,
       parameters,
       capabilities,
-      tags: input['Tags'] !== undefined ? tagsInput(input) : (previous?.tags ?? []),
+      tags: input.Tags !== undefined ? tagsInput(input) : (previous?.tags ?? []),
       notificationARNs:
-        input['NotificationARNs'] !== undefined
-          ? listInput<string>(input, 'NotificationARNs')
+        input.NotificationARNs !== undefined
+          ? stringListInput(input, 'NotificationARNs')
           : (previous?.notificationARNs ?? []),
       ...(roleARN !== undefined && { roleARN })
     }
@@ -122,7 +123,7 @@ export function beginOperation(
   runtime: CloudFormationRuntime,
   stack: StackRecord,
   status: string,
-  input: OperationInput
+  input: WireInput<{ ClientRequestToken: string }>
 ): void {
   const token = optionalString(input, 'ClientRequestToken');
   if (token === undefined) delete stack.clientRequestToken;

@@ -1,4 +1,18 @@
-import type { Operation } from '../../../wire/types.js';
+import type {
+  CancelUpdateStackCommandInput,
+  CancelUpdateStackCommandOutput,
+  ContinueUpdateRollbackCommandInput,
+  ContinueUpdateRollbackCommandOutput,
+  CreateStackCommandInput,
+  CreateStackCommandOutput,
+  DeleteStackCommandInput,
+  DeleteStackCommandOutput,
+  UpdateStackCommandInput,
+  UpdateStackCommandOutput,
+  UpdateTerminationProtectionCommandInput,
+  UpdateTerminationProtectionCommandOutput
+} from '@aws-sdk/client-cloudformation';
+import { defineOperations, type OperationTable, type TypedOperations } from '../../../wire/types.js';
 import { computeChanges } from '../changes.js';
 import { alreadyExists, validationError } from '../errors.js';
 import { isInProgress } from '../model.js';
@@ -7,7 +21,7 @@ import {
   booleanInput,
   checkName,
   integerInput,
-  listInput,
+  stringListInput,
   optionalString,
   requiredString
 } from './inputs.js';
@@ -22,11 +36,23 @@ import {
 
 const ON_FAILURE = new Set(['ROLLBACK', 'DO_NOTHING', 'DELETE']);
 
+type Ops = TypedOperations<{
+  CreateStack: [CreateStackCommandInput, CreateStackCommandOutput];
+  UpdateStack: [UpdateStackCommandInput, UpdateStackCommandOutput];
+  CancelUpdateStack: [CancelUpdateStackCommandInput, CancelUpdateStackCommandOutput];
+  ContinueUpdateRollback: [ContinueUpdateRollbackCommandInput, ContinueUpdateRollbackCommandOutput];
+  DeleteStack: [DeleteStackCommandInput, DeleteStackCommandOutput];
+  UpdateTerminationProtection: [
+    UpdateTerminationProtectionCommandInput,
+    UpdateTerminationProtectionCommandOutput
+  ];
+}>;
+
 /** CreateStack, UpdateStack, CancelUpdateStack, ContinueUpdateRollback, DeleteStack, UpdateTerminationProtection. */
-export function stackOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
+export function stackOperations(runtime: CloudFormationRuntime): OperationTable {
   const { store, deployments } = runtime;
 
-  const CreateStack: Operation = (input, context) => {
+  const CreateStack: Ops['CreateStack'] = (input, context) => {
     const stackName = requiredString(input, 'StackName');
     checkName(stackName, 'stackName');
     if (store.findStack(context.region, stackName))
@@ -38,7 +64,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
         `1 validation error detected: Value '${onFailureInput}' at 'onFailure' failed to satisfy constraint: Member must satisfy enum value set: [DO_NOTHING, ROLLBACK, DELETE]`
       );
     }
-    if (onFailureInput !== undefined && input['DisableRollback'] !== undefined) {
+    if (onFailureInput !== undefined && input.DisableRollback !== undefined) {
       throw validationError('You cannot specify both DisableRollback and OnFailure.');
     }
     const { loaded, configuration } = prepareTarget(runtime, input, undefined);
@@ -59,7 +85,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     return { StackId: stack.stackId };
   };
 
-  const UpdateStack: Operation = (input, context) => {
+  const UpdateStack: Ops['UpdateStack'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     requireUpdatable(stack);
     const { loaded, configuration } = prepareTarget(runtime, input, stack);
@@ -86,7 +112,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     return { StackId: stack.stackId };
   };
 
-  const DeleteStack: Operation = (input, context) => {
+  const DeleteStack: Ops['DeleteStack'] = (input, context) => {
     const stack = store.findStack(context.region, requiredString(input, 'StackName'));
     if (!stack || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return {};
     if (stack.terminationProtection) {
@@ -102,7 +128,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     return {};
   };
 
-  const UpdateTerminationProtection: Operation = (input, context) => {
+  const UpdateTerminationProtection: Ops['UpdateTerminationProtection'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     const enable = booleanInput(input, 'EnableTerminationProtection');
     if (enable === undefined) {
@@ -115,7 +141,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     return { StackId: stack.stackId };
   };
 
-  const CancelUpdateStack: Operation = (input, context) => {
+  const CancelUpdateStack: Ops['CancelUpdateStack'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     if (stack.status !== 'UPDATE_IN_PROGRESS' || !deployments.cancelUpdate(stack)) {
       throw validationError('CancelUpdateStack cannot be called from current stack status');
@@ -123,7 +149,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     return {};
   };
 
-  const ContinueUpdateRollback: Operation = (input, context) => {
+  const ContinueUpdateRollback: Ops['ContinueUpdateRollback'] = (input, context) => {
     const stack = store.requireStack(context.region, requiredString(input, 'StackName'));
     if (stack.status !== 'UPDATE_ROLLBACK_FAILED' || !stack.rollbackTarget) {
       throw validationError('ContinueUpdateRollback cannot be called from current stack status');
@@ -132,17 +158,17 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
     void deployments.continueRollback(
       stack,
       callerOf(context),
-      new Set(listInput<string>(input, 'ResourcesToSkip'))
+      new Set(stringListInput(input, 'ResourcesToSkip'))
     );
     return {};
   };
 
-  return {
+  return defineOperations({
     CreateStack,
     UpdateStack,
     CancelUpdateStack,
     ContinueUpdateRollback,
     DeleteStack,
     UpdateTerminationProtection
-  };
+  });
 }

@@ -1,13 +1,40 @@
-import type { ChangeSetRecord, ResourceRecord, StackRecord } from '../model.js';
+import type {
+  Capability,
+  Change,
+  ChangeSetStatus,
+  ChangeSetSummary,
+  DescribeChangeSetCommandOutput,
+  ExecutionStatus,
+  OnStackFailure,
+  Parameter,
+  ResourceStatus,
+  Stack,
+  StackEvent,
+  StackResource,
+  StackResourceSummary,
+  StackStatus,
+  StackSummary
+} from '@aws-sdk/client-cloudformation';
+import type { WireOutput } from '../../../wire/types.js';
+import type {
+  ChangeSetRecord,
+  ResourceRecord,
+  StackEvent as StackEventRecord,
+  StackRecord
+} from '../model.js';
 import { isNoEcho } from '../template/parameters.js';
 import { parseTemplate } from '../template/parse.js';
 
-/** The wire shapes of botocore's cloudformation model, built from the stored records. */
+/**
+ * The wire shapes of botocore's cloudformation model (the SDK's types), built from the stored records.
+ * Records keep statuses and capabilities as the plain strings CloudFormation's lifecycle sets, always
+ * values of the SDK's enums.
+ */
 
-const NOT_CHECKED = { StackDriftStatus: 'NOT_CHECKED' };
+const NOT_CHECKED = { StackDriftStatus: 'NOT_CHECKED' } as const;
 
 /** Parameters as DescribeStacks and DescribeChangeSet show them: NoEcho values as ****. */
-export function parameterList(templateBody: string, values: Record<string, string>) {
+export function parameterList(templateBody: string, values: Record<string, string>): Parameter[] {
   const declarations = parsedOrEmpty(templateBody)?.Parameters ?? {};
   return Object.entries(values).map(([key, value]) => {
     const declaration = declarations[key];
@@ -24,7 +51,7 @@ function parsedOrEmpty(templateBody: string) {
   }
 }
 
-export function stackView(stack: StackRecord) {
+export function stackView(stack: StackRecord): Stack {
   return {
     StackId: stack.stackId,
     StackName: stack.stackName,
@@ -35,12 +62,12 @@ export function stackView(stack: StackRecord) {
     DeletionTime: stack.deletionTime,
     LastUpdatedTime: stack.lastUpdatedTime,
     RollbackConfiguration: {},
-    StackStatus: stack.status,
+    StackStatus: stack.status as StackStatus,
     StackStatusReason: stack.statusReason,
     DisableRollback: stack.disableRollback,
     NotificationARNs: stack.notificationARNs,
     TimeoutInMinutes: stack.timeoutInMinutes,
-    Capabilities: stack.capabilities,
+    Capabilities: stack.capabilities as Capability[],
     Outputs: stack.outputs,
     RoleARN: stack.roleARN,
     Tags: stack.tags,
@@ -49,7 +76,7 @@ export function stackView(stack: StackRecord) {
   };
 }
 
-export function stackSummaryView(stack: StackRecord) {
+export function stackSummaryView(stack: StackRecord): StackSummary {
   return {
     StackId: stack.stackId,
     StackName: stack.stackName,
@@ -57,13 +84,20 @@ export function stackSummaryView(stack: StackRecord) {
     CreationTime: stack.creationTime,
     LastUpdatedTime: stack.lastUpdatedTime,
     DeletionTime: stack.deletionTime,
-    StackStatus: stack.status,
+    StackStatus: stack.status as StackStatus,
     StackStatusReason: stack.statusReason,
     DriftInformation: NOT_CHECKED
   };
 }
 
-export function resourceView(stack: StackRecord, record: ResourceRecord) {
+export function eventView(event: StackEventRecord): StackEvent {
+  return { ...event, ResourceStatus: event.ResourceStatus as ResourceStatus };
+}
+
+export function resourceView(
+  stack: StackRecord,
+  record: ResourceRecord
+): StackResource & { Timestamp: Date } {
   return {
     StackName: stack.stackName,
     StackId: stack.stackId,
@@ -71,32 +105,32 @@ export function resourceView(stack: StackRecord, record: ResourceRecord) {
     PhysicalResourceId: record.physicalId,
     ResourceType: record.type,
     Timestamp: record.timestamp,
-    ResourceStatus: record.status,
+    ResourceStatus: record.status as ResourceStatus,
     ResourceStatusReason: record.statusReason,
     DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' }
   };
 }
 
-export function resourceSummaryView(record: ResourceRecord) {
+export function resourceSummaryView(record: ResourceRecord): StackResourceSummary {
   return {
     LogicalResourceId: record.logicalId,
     PhysicalResourceId: record.physicalId,
     ResourceType: record.type,
     LastUpdatedTimestamp: record.timestamp,
-    ResourceStatus: record.status,
+    ResourceStatus: record.status as ResourceStatus,
     ResourceStatusReason: record.statusReason,
     DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' }
   };
 }
 
-export function changeSetSummaryView(changeSet: ChangeSetRecord) {
+export function changeSetSummaryView(changeSet: ChangeSetRecord): ChangeSetSummary {
   return {
     StackId: changeSet.stackId,
     StackName: changeSet.stackName,
     ChangeSetId: changeSet.changeSetId,
     ChangeSetName: changeSet.changeSetName,
-    ExecutionStatus: changeSet.executionStatus,
-    Status: changeSet.status,
+    ExecutionStatus: changeSet.executionStatus as ExecutionStatus,
+    Status: changeSet.status as ChangeSetStatus,
     StatusReason: changeSet.statusReason,
     CreationTime: changeSet.creationTime,
     Description: changeSet.description,
@@ -104,15 +138,15 @@ export function changeSetSummaryView(changeSet: ChangeSetRecord) {
   };
 }
 
-export function changeSetView(changeSet: ChangeSetRecord) {
+export function changeSetView(changeSet: ChangeSetRecord): WireOutput<DescribeChangeSetCommandOutput> {
   return {
     ...changeSetSummaryView(changeSet),
     Parameters: parameterList(changeSet.templateBody, changeSet.parameters),
     NotificationARNs: changeSet.notificationARNs,
     RollbackConfiguration: {},
-    Capabilities: changeSet.capabilities,
+    Capabilities: changeSet.capabilities as Capability[],
     Tags: changeSet.tags,
-    Changes: changeSet.changes,
-    OnStackFailure: changeSet.onStackFailure
+    Changes: changeSet.changes as Change[],
+    OnStackFailure: changeSet.onStackFailure as OnStackFailure | undefined
   };
 }

@@ -46,7 +46,10 @@ export function createFakeSageMaker(pollsToSettle = 2): FakeSageMaker {
     const config = configs.get(configName);
     return (config?.['ProductionVariants'] as OperationInput[]).every(
       (variant) =>
-        !String(models.get(String(variant['ModelName']))?.['PrimaryContainer']?.Image).includes('broken')
+        !String(
+          (models.get(String(variant['ModelName']))?.['PrimaryContainer'] as { Image?: string } | undefined)
+            ?.Image
+        ).includes('broken')
     );
   };
   const requireEndpoint = (name: string) => {

@@ -8,6 +8,7 @@ import {
   type Parameter
 } from '@aws-sdk/client-cloudformation';
 import { PROJECT_ROOT } from '../../../../helpers/action-runner.js';
+import type { OperationInput } from '../../../../../src/local-stack/wire/types.js';
 import { startCloudFormation, waitForStack, type CloudFormationHarness } from './harness.js';
 
 /** The templates a model repository uses, deployed by the local CloudFormation over a fake SageMaker. */
@@ -71,7 +72,7 @@ describe('shipped templates', () => {
       }
     });
     const config = harness.sagemaker.calls.find((call) => call.operation === 'CreateEndpointConfig')!.input;
-    expect(config['ProductionVariants'][0]).toMatchObject({
+    expect((config['ProductionVariants'] as OperationInput[])[0]).toMatchObject({
       InitialInstanceCount: 2,
       InstanceType: 'ml.m5.large'
     });
@@ -112,7 +113,7 @@ describe('shipped templates', () => {
       'model-pr-7'
     );
     const config = harness.sagemaker.calls.find((call) => call.operation === 'CreateEndpointConfig')!.input;
-    expect(config['ProductionVariants'][0]['ServerlessConfig']).toEqual({
+    expect((config['ProductionVariants'] as OperationInput[])[0]?.['ServerlessConfig']).toEqual({
       MemorySizeInMB: 1024,
       MaxConcurrency: 5
     });
