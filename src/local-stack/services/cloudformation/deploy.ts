@@ -5,6 +5,7 @@ import { failedState } from './recover.js';
 import { changedProperties, evaluateProperties, sameValue } from './properties.js';
 import { deployedValues, identityOf } from './resource-values.js';
 import { ResourceFailure, type ResourceProvider, type ResourceRequest } from './resources/types.js';
+import type { StackExports } from './exports.js';
 import type { StackStore } from './store.js';
 import type { EvaluationScope } from './template/intrinsics.js';
 import { loadTemplate, type LoadedTemplate } from './template/load.js';
@@ -16,6 +17,7 @@ export type OnFailure = 'ROLLBACK' | 'DO_NOTHING' | 'DELETE';
 
 export interface DeploymentOptions {
   store: StackStore;
+  exports: StackExports;
   providers: Record<string, ResourceProvider>;
 }
 
@@ -113,13 +115,14 @@ export class Deployments {
           );
     const created: string[] = [];
     try {
-      const scope = this.scopeFor(stack, loaded);
+      const imported = new Set<string>();
+      const scope = this.scopeFor(stack, loaded, imported);
       const active = activeResourceIds(loaded.template, scope);
       for (const logicalId of loaded.order.filter((id) => active.has(id))) {
         created.push(logicalId);
         await this.createResource(stack, loaded, scope, logicalId, caller, timeout.signal, 'create');
       }
-      stack.outputs = evaluateOutputs(loaded.template, scope);
+      this.completeOutputs(stack, evaluateOutputs(loaded.template, scope), imported);
       this.setStatus(stack, 'CREATE_COMPLETE');
     } catch (error) {
       const reason = error instanceof StackOperationFailure ? error.message : messageOf(error);
@@ -171,14 +174,15 @@ export class Deployments {
     const cancellation = new AbortController();
     this.updateCancellations.set(stack.stackId, cancellation);
     try {
-      const scope = this.scopeFor(stack, loaded);
+      const imported = new Set<string>();
+      const scope = this.scopeFor(stack, loaded, imported);
       const active = activeResourceIds(loaded.template, scope);
       for (const logicalId of loaded.order.filter((id) => active.has(id))) {
         await this.updateResource(stack, loaded, scope, logicalId, caller, cancellation.signal);
       }
       this.updateCancellations.delete(stack.stackId);
       if (cancellation.signal.aborted) throw new StackOperationFailure('Stack update cancelled');
-      stack.outputs = evaluateOutputs(loaded.template, scope);
+      this.completeOutputs(stack, evaluateOutputs(loaded.template, scope), imported);
       this.setStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       // Old physical resources go in reverse dependency order, dependents first, as CloudFormation deletes.
       const replaced = [...loaded.order]
@@ -286,6 +290,11 @@ export class Deployments {
   }
 
   private async runDelete(stack: StackRecord, caller: CallerContext): Promise<void> {
+    const inUse = this.options.exports.deletionConflict(stack);
+    if (inUse !== undefined) {
+      this.setStatus(stack, 'DELETE_FAILED', inUse);
+      return;
+    }
     const order = safeOrder(stack);
     const ids = Object.keys(stack.resources).sort((a, b) => order.indexOf(b) - order.indexOf(a));
     const failed = await this.deleteResources(stack, ids, caller, retainedOnDelete);
@@ -474,11 +483,22 @@ export class Deployments {
     return failed;
   }
 
-  private scopeFor(stack: StackRecord, loaded: LoadedTemplate): EvaluationScope {
+  /**
+   * The outputs a create or update ends with, unless they break a cross-stack reference (an export name
+   * taken, an imported export changed or removed): then the operation fails and rolls back.
+   */
+  private completeOutputs(stack: StackRecord, outputs: StackRecord['outputs'], imported: Set<string>): void {
+    const conflict = this.options.exports.conflict(stack, outputs);
+    if (conflict !== undefined) throw new StackOperationFailure(conflict);
+    stack.outputs = outputs;
+    stack.imports = [...imported].sort();
+  }
+
+  private scopeFor(stack: StackRecord, loaded: LoadedTemplate, imported?: Set<string>): EvaluationScope {
     return createScope(
       loaded.template,
       stack.parameters,
-      identityOf(stack),
+      identityOf(stack, this.options.exports, imported),
       deployedValues(stack, loaded.template)
     );
   }
