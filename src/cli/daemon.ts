@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { HEALTH_PATH } from '../local-stack/server.js';
+import { HEALTH_PATH, RESET_PATH } from '../local-stack/server.js';
 import { registryLayout, stopOrphanRegistry } from '../local-stack/registry/index.js';
 import type { LocalOptions } from './options.js';
 import { toFlags } from './options.js';
@@ -86,6 +86,14 @@ export async function down(dataDir: string): Promise<'stopped' | 'orphan-registr
     await sleep(100);
   }
   return 'stopped';
+}
+
+/** Empties every service's state of the running stack at `endpoint`; resolves once it has. */
+export async function reset(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}${RESET_PATH}`, { method: 'POST' });
+  if (!response.ok) {
+    throw new Error(`The local stack could not reset (HTTP ${response.status}): ${await response.text()}`);
+  }
 }
 
 async function waitUntilReady(dataDir: string, pid: number): Promise<RuntimeInfo> {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { down, runningStack, up } from './daemon.js';
+import { down, reset, runningStack, up } from './daemon.js';
 import { formatExports, localStackEnvironment, shellQuote } from './environment.js';
 import {
+  DEFAULT_ACCOUNT_ID,
   DEFAULT_DATA_DIR,
   DEFAULT_PORT,
   DEFAULT_REGISTRY_PORT,
@@ -20,6 +21,8 @@ Commands:
   down     stop it, with the registry and every container it started; state is kept
   status   say whether it runs, where, and the health of its parts (exit code 3 when stopped)
   env      print its environment as shell exports: eval "$(modelship local env)"
+  reset    empty every service's state while it runs (stops endpoints' containers, deletes registry
+           images, stacks, models...): a clean stack between test cases
   serve    run it in the foreground until interrupted
 
 Options:
@@ -27,6 +30,7 @@ Options:
   --port <n>              AWS endpoint port on 127.0.0.1 (default: ${DEFAULT_PORT}; 0 picks a free port)
   --registry-port <n>     registry port on 127.0.0.1 (default: ${DEFAULT_REGISTRY_PORT}; 0 picks a free port)
   --region <name>         default region (default: us-east-1)
+  --account-id <id>       the 12-digit AWS account id it answers as (default: ${DEFAULT_ACCOUNT_ID})
   --token-ttl <seconds>   lifetime of registry passwords from GetAuthorizationToken (default: 43200)
 `;
 
@@ -94,6 +98,13 @@ export async function runCli(
         const running = await runningStack(options.dataDir);
         if (!running) throw new Error(`The local stack is not running. Start it with 'modelship local up'.`);
         print(formatExports(localStackEnvironment(running.info)));
+        return 0;
+      }
+      case 'reset': {
+        const running = await runningStack(options.dataDir);
+        if (!running) throw new Error(`The local stack is not running. Start it with 'modelship local up'.`);
+        await reset(running.info.endpoint);
+        print(`Local stack reset: every service's state is empty (endpoint ${running.info.endpoint}).`);
         return 0;
       }
       case 'serve':

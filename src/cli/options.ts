@@ -5,12 +5,15 @@ export const DEFAULT_PORT = 4510;
 export const DEFAULT_REGISTRY_PORT = 5510;
 export const DEFAULT_DATA_DIR = '.local-stack';
 export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_ACCOUNT_ID = '000000000000';
 
 export interface LocalOptions {
   dataDir: string;
   port: number;
   registryPort: number;
   region: string;
+  /** The AWS account id the stack answers as (ARNs, registry id, GetCallerIdentity). */
+  accountId: string;
   tokenTtlSeconds?: number;
 }
 
@@ -31,6 +34,7 @@ export function parseLocalOptions(args: string[], cwd = process.cwd()): LocalOpt
         'registry-port': { type: 'string' },
         'data-dir': { type: 'string' },
         region: { type: 'string' },
+        'account-id': { type: 'string' },
         'token-ttl': { type: 'string' }
       }
     }));
@@ -41,12 +45,19 @@ export function parseLocalOptions(args: string[], cwd = process.cwd()): LocalOpt
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     throw new UsageError(`--region '${region}' is not an AWS region name; use one like us-east-1.`);
   }
+  const accountId = values['account-id'] ?? DEFAULT_ACCOUNT_ID;
+  if (!/^\d{12}$/.test(accountId)) {
+    throw new UsageError(
+      `--account-id '${accountId}' is not an AWS account id; use 12 digits, like 123456789012.`
+    );
+  }
   const tokenTtl = values['token-ttl'];
   return {
     dataDir: resolve(cwd, values['data-dir'] ?? DEFAULT_DATA_DIR),
     port: port(values.port, '--port', DEFAULT_PORT),
     registryPort: port(values['registry-port'], '--registry-port', DEFAULT_REGISTRY_PORT),
     region,
+    accountId,
     ...(tokenTtl !== undefined && { tokenTtlSeconds: positiveInteger(tokenTtl, '--token-ttl') })
   };
 }
@@ -77,6 +88,8 @@ export function toFlags(options: LocalOptions): string[] {
     String(options.registryPort),
     '--region',
     options.region,
+    '--account-id',
+    options.accountId,
     ...(options.tokenTtlSeconds !== undefined ? ['--token-ttl', String(options.tokenTtlSeconds)] : [])
   ];
 }

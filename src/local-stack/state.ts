@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -8,6 +8,7 @@ import { join } from 'node:path';
  */
 export class StateStore {
   private readonly documents = new Map<string, unknown>();
+  private readonly initials = new Map<string, () => unknown>();
 
   constructor(readonly dataDir: string) {
     mkdirSync(join(dataDir, 'state'), { recursive: true });
@@ -19,7 +20,28 @@ export class StateStore {
     if (existing !== undefined) return existing as T;
     const loaded = this.load<T>(name) ?? initial();
     this.documents.set(name, loaded);
+    this.initials.set(name, initial);
     return loaded;
+  }
+
+  /**
+   * Empties every document but those in `keep` (`modelship local reset`). Live documents are emptied in
+   * place, so services holding them see the empty state; documents not loaded yet lose their files.
+   */
+  reset(keep: readonly string[] = []): void {
+    for (const [name, document] of this.documents) {
+      if (keep.includes(name)) continue;
+      const live = document as Record<string, unknown>;
+      for (const key of Object.keys(live)) delete live[key];
+      Object.assign(live, this.initials.get(name)?.());
+      this.save(name);
+    }
+    for (const file of readdirSync(join(this.dataDir, 'state'))) {
+      const name = file.replace(/\.json$/, '');
+      if (file.endsWith('.json') && !this.documents.has(name) && !keep.includes(name)) {
+        rmSync(join(this.dataDir, 'state', file), { force: true });
+      }
+    }
   }
 
   save(name: string): void {

@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '../../wire/types.js';
 import type { StackContext } from '../../context.js';
 import { withRegistryErrors } from './errors.js';
 import { imageOperations } from './image-operations.js';
+import { imagesOf } from './images.js';
 import { LifecycleRunner, lifecycleOperations } from './lifecycle-operations.js';
 import { policyOperations } from './policy-operations.js';
 import { RepositoryStore } from './repositories.js';
@@ -13,10 +14,21 @@ import { scanOperations } from './scan-operations.js';
  * are the real registry's; repositories' settings are ECR's own state. Lifecycle policies are applied
  * after every push; each operation first waits for those evaluations, so it sees their outcome.
  */
-export function createEcrService(stack: Pick<StackContext, 'state' | 'registry'>): ServiceDefinition {
+export function createEcrService(
+  stack: Pick<StackContext, 'state' | 'registry' | 'onReset'>
+): ServiceDefinition {
   const store = new RepositoryStore(stack.state);
   const lifecycle = new LifecycleRunner(store, stack.registry);
   stack.registry.onManifestStored((name) => lifecycle.schedule(name));
+  // Images live in the registry, not in the state: a reset deletes them before the repositories go.
+  stack.onReset(async () => {
+    await lifecycle.idle();
+    for (const record of store.all()) {
+      for (const image of await imagesOf(stack.registry, record)) {
+        await stack.registry.client.deleteManifest(record.repositoryName, image.digest);
+      }
+    }
+  });
   const operations = withRegistryErrors({
     ...repositoryOperations(store, stack.registry),
     ...imageOperations(store, stack.registry, lifecycle),

@@ -50,6 +50,7 @@ export function startStackHosting(stack: StackContext): LocalHosting {
     dockerConfigDir: stack.registry.dockerConfigDir
   });
   stack.onShutdown(() => hosting.controller.shutdown());
+  stack.onReset(() => hosting.controller.reset());
   void hosting.controller.restore().catch((error: unknown) => {
     process.stderr.write(`Restoring SageMaker endpoints failed: ${String(error)}\n`);
   });

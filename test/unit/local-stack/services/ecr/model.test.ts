@@ -54,7 +54,8 @@ describe("ECR against botocore's service model", () => {
   it('implements only operations the model has, with its protocol and names', () => {
     const service = createEcrService({
       state: {} as never,
-      registry: { onManifestStored: () => undefined } as never
+      registry: { onManifestStored: () => undefined } as never,
+      onReset: () => undefined
     });
     expect(service).toMatchObject({
       protocol: model.metadata['protocol'],
