@@ -8,6 +8,7 @@ import { EndpointController } from './endpoints.js';
 import type { FleetOptions } from './fleet.js';
 import { HostingStore, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './records.js';
 import { TrafficTable } from './traffic.js';
+import { checkVariantConstraints } from './variant-constraints.js';
 import { checkInstanceLimit, planDeployment, retainVariantProperties } from './deployment.js';
 import { listPage, optionalNumber, parseListRequest, requireName } from './validation.js';
 import { optionalTags } from '../registry/validation.js';
@@ -178,6 +179,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
         );
       }
       const tags = optionalTags(input, 'Tags');
+      checkVariantConstraints(variants as OperationInput[]);
       const seen = new Set<string>();
       const normalized = (variants as OperationInput[]).map((variant) => {
         const variantName = requireName(variant, 'VariantName');
