@@ -40,10 +40,19 @@ export function createResourceProviders(
 /** CloudFormation (AWS Query protocol, API version 2010-05-15). */
 export function createCloudFormationService(options: CloudFormationServiceOptions): CloudFormationService {
   const store = new StackStore(options.state);
-  recoverInterruptedOperations(store);
+  const cleanups = recoverInterruptedOperations(store);
   const providers = createResourceProviders(options.invoke, options.pollIntervalMs ?? 500);
   const exports = new StackExports(store);
   const deployments = new Deployments({ store, exports, providers });
+  for (const stack of cleanups) {
+    const caller = {
+      region: stack.region,
+      accountId: stack.accountId,
+      accessKeyId: '',
+      state: options.state
+    };
+    void deployments.resumeCleanup(stack, caller);
+  }
   const runtime: CloudFormationRuntime = { store, exports, deployments, providers };
   return {
     service: {
