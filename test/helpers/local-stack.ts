@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio, type StdioOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { localStackEnvironment } from '../../src/cli/environment.js';
 import { readRuntime } from '../../src/cli/runtime-files.js';
 import { FAULTS_PATH, HEALTH_PATH } from '../../src/local-stack/server.js';
@@ -147,8 +148,8 @@ export function runProgram(
     const child = spawn(program, args, {
       env: { ...process.env, ...options.env },
       ...(options.cwd !== undefined && { cwd: options.cwd }),
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
-    });
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as StdioOptions
+    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let stdout = '';
     let stderr = '';
     let inputError: Error | undefined;
