@@ -1,16 +1,20 @@
 import { resolve } from 'node:path';
-import { down, runningStack, up } from './daemon.js';
+import { down, runningStack, up, type DownResult } from './daemon.js';
 import { formatExports, localStackEnvironment, shellQuote } from './environment.js';
 import type { CommandSpec } from './help.js';
 import { DEFAULT_DATA_DIR, LOCAL_OPTIONS, parseLocalOptions } from './options.js';
 import { serve } from './serve.js';
 
-const DOWN_MESSAGES = {
-  stopped: 'Local stack stopped.',
-  'orphan-registry-stopped':
-    'The local stack was not running; stopped the registry a killed stack left behind.',
-  'not-running': 'The local stack was not running.'
-} as const;
+function downMessage(result: DownResult): string {
+  if (result.stopped === 'stack') return 'Local stack stopped.';
+  const leftovers = [
+    ...(result.registry ? ['the registry'] : []),
+    ...(result.containers > 0 ? [`${result.containers} endpoint container(s)`] : [])
+  ];
+  return leftovers.length === 0
+    ? 'The local stack was not running.'
+    : `The local stack was not running; stopped ${leftovers.join(' and ')} a killed stack left behind.`;
+}
 
 /** The --data-dir flag a later command needs to find the same stack; none for the default directory. */
 function dataDirFlag(dataDir: string): string {
@@ -60,7 +64,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'stop it, with the registry and every container it started; state is kept',
     options: LOCAL_OPTIONS,
     run: async (args, io) => {
-      io.print(DOWN_MESSAGES[await down(parseLocalOptions(args).dataDir)]);
+      io.print(downMessage(await down(parseLocalOptions(args).dataDir)));
       return 0;
     }
   },
