@@ -8,9 +8,11 @@ import {
   parseLocalOptions,
   UsageError
 } from './options.js';
+import { RUN_USAGE, runCommand } from './run.js';
 import { serve } from './serve.js';
 
 export const USAGE = `Usage: modelship local <command> [options]
+       modelship run WORKFLOW [options]   (modelship run --help)
 
 Runs AWS's APIs for the modelship chain on this machine: ECR (with a real registry), STS and the
 services registered in the local stack, on one endpoint on 127.0.0.1.
@@ -54,6 +56,7 @@ export async function runCli(
     return 0;
   }
   try {
+    if (group === 'run') return await runCommand(args.slice(1), script, print);
     if (group !== 'local') throw new UsageError(`Unknown command '${group}'.`);
     const options = parseLocalOptions(rest);
     switch (command) {
@@ -105,7 +108,7 @@ export async function runCli(
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
+      console.error(`${error.message}\n\n${group === 'run' ? RUN_USAGE : USAGE}`);
       return 2;
     }
     console.error(`modelship: ${error instanceof Error ? error.message : String(error)}`);
