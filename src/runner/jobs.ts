@@ -42,7 +42,7 @@ function grantsIdToken(token: TemplateToken | undefined): boolean | undefined {
   return isMapping(token) ? literal(token, 'id-token') === 'write' : false;
 }
 
-function githubContext(
+export function githubContext(
   run: RunContext,
   call: WorkflowCall,
   jobId: string,

@@ -5,7 +5,7 @@ import { Masker } from './commands.js';
 import type { RunContext } from './context.js';
 import { describeTrigger, triggerMismatch, type EventName, type Payload } from './events.js';
 import { asString } from './expressions.js';
-import { holdConcurrency, runJobs, type JobResult } from './jobs.js';
+import { githubContext, holdConcurrency, runJobs, type JobResult } from './jobs.js';
 import { Cancellation } from './process.js';
 import { Report, seconds } from './report.js';
 import { isForkPullRequest, type CredentialsProvider } from './stand-ins.js';
@@ -169,32 +169,18 @@ export async function runWorkflow(options: RunOptions): Promise<number> {
       status: () => (cancellation.cancelled ? 'cancelled' : 'success') as 'success',
       hashFiles: (patterns: string[]) => hashFiles(options.workspace, patterns)
     };
+    const call = { workflow, inputs, secrets, namePrefix: '', idToken: false, onlyJob: options.job };
+    const github = githubContext(run, call, '', secrets['GITHUB_TOKEN'] ?? '');
+    const concurrency = member(workflow.root, 'concurrency');
     const release = await holdConcurrency(
       run,
       display,
-      member(workflow.root, 'concurrency'),
-      {
-        github: {
-          event_name: trigger.eventName,
-          event: trigger.payload,
-          ref: trigger.ref,
-          sha: trigger.sha,
-          repository: trigger.repository
-        },
-        inputs,
-        vars: options.vars
-      },
+      concurrency,
+      { github, inputs, vars: options.vars },
       functions
     );
     try {
-      results = await runJobs(run, {
-        workflow,
-        inputs,
-        secrets,
-        namePrefix: '',
-        idToken: false,
-        onlyJob: options.job
-      });
+      results = await runJobs(run, call);
     } finally {
       release();
     }

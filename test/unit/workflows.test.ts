@@ -27,8 +27,8 @@ const metadata = (name: string) =>
 
 const workflowFiles = [
   ...readdirSync(join(PROJECT_ROOT, '.github/workflows')).map((file) => join('.github/workflows', file)),
-  ...readdirSync(join(PROJECT_ROOT, 'action-templates/workflows')).map((file) =>
-    join('action-templates/workflows', file)
+  ...readdirSync(join(PROJECT_ROOT, 'action-templates/model-repo/.github/workflows')).map((file) =>
+    join('action-templates/model-repo/.github/workflows', file)
   )
 ];
 
