@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadWorkflow } from '../../src/runner/workflow-file.js';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
 
 // Every workflow we ship (our CI, the reusable workflow, the starter workflows) must call our actions with
@@ -85,5 +86,12 @@ describe('reusable workflow', () => {
       const text = readFileSync(join(PROJECT_ROOT, file), 'utf8');
       expect(text).toMatch(/modelship\/modelship\/(\.github\/workflows\/deploy-model\.yml|actions\/)/);
     }
+  });
+});
+
+describe('every shipped workflow', () => {
+  it.each(workflowFiles)("%s is valid for GitHub's workflow parser", async (file) => {
+    const workflow = await loadWorkflow(join(PROJECT_ROOT, file), file);
+    expect(workflow.template.jobs.length).toBeGreaterThan(0);
   });
 });
