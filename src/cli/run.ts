@@ -111,6 +111,9 @@ export async function runCommand(
   const target = values.target ?? 'local';
   if (target !== 'local' && target !== 'aws')
     throw new UsageError(`--target '${target}' must be local or aws.`);
+  const inputs = pairs(values.input, '--input');
+  const secrets = pairs(values.secret, '--secret', true);
+  const vars = pairs(values.var, '--var');
   const cwd = process.cwd();
   const workspace = repositoryRoot(cwd);
   const named = positionals[0] as string;
@@ -138,9 +141,9 @@ export async function runCommand(
     packageRoot: packageRoot(script),
     event,
     payloadFile: values.payload === undefined ? undefined : resolve(cwd, values.payload),
-    inputs: pairs(values.input, '--input'),
-    secrets: pairs(values.secret, '--secret', true),
-    vars: pairs(values.var, '--var'),
+    inputs,
+    secrets,
+    vars,
     approvals: values.approve ?? [],
     protect: values.protect ?? [],
     job: values.job,

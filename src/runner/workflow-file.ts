@@ -54,13 +54,19 @@ export async function loadWorkflow(path: string, displayName = path): Promise<Wo
   return { file: displayName, template, root };
 }
 
-/** An action.yml parsed and validated by GitHub's parser, as its token tree. */
+const manifests = new Map<string, MappingToken>();
+
+/** An action.yml parsed and validated by GitHub's parser, as its token tree (once per run and path). */
 export function loadActionManifest(path: string): MappingToken {
+  const known = manifests.get(path);
+  if (known) return known;
   const result = parseAction(
     { name: path, content: readWorkflowText(path, 'action manifest') },
     new NoOperationTraceWriter()
   );
-  return validated(path, result);
+  const manifest = validated(path, result);
+  manifests.set(path, manifest);
+  return manifest;
 }
 
 /** The value under `key` of a mapping token, if any. */
