@@ -18,8 +18,8 @@ export type Contexts = Record<string, unknown>;
 
 /** What the status functions and hashFiles need from the job or step that evaluates an expression. */
 export interface Functions {
-  /** The job's (or needed jobs') status so far: 'success', 'failure' or 'cancelled'. */
-  status: () => 'success' | 'failure' | 'cancelled';
+  /** The job's status so far, or for a job's `if:` its needed jobs' ('skipped': success() and failure() are false). */
+  status: () => 'success' | 'failure' | 'cancelled' | 'skipped';
   hashFiles: (patterns: string[]) => string;
 }
 

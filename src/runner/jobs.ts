@@ -65,9 +65,7 @@ export function githubContext(
     run_number: run.runNumber,
     run_attempt: '1',
     actor: process.env['USER'] ?? 'modelship',
-    workflow: call.workflow.template.events
-      ? (literal(call.workflow.root, 'name') ?? call.workflow.file)
-      : call.workflow.file,
+    workflow: literal(call.workflow.root, 'name') ?? call.workflow.file,
     job: jobId,
     workspace: run.sources.workspace,
     server_url: 'https://github.com',
@@ -113,7 +111,7 @@ function needsStatus(run: RunContext, needs: JobResult[]): Functions['status'] {
   return () => {
     if (run.cancellation.cancelled) return 'cancelled';
     if (needs.some((need) => need.result === 'failure' || need.result === 'cancelled')) return 'failure';
-    return needs.every((need) => need.result === 'success') ? 'success' : ('skipped' as 'failure');
+    return needs.every((need) => need.result === 'success') ? 'success' : 'skipped';
   };
 }
 

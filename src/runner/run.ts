@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { Masker } from './commands.js';
 import type { RunContext } from './context.js';
 import { describeTrigger, triggerMismatch, type EventName, type Payload } from './events.js';
-import { asString } from './expressions.js';
+import { asString, type Functions } from './expressions.js';
 import { githubContext, holdConcurrency, runJobs, type JobResult } from './jobs.js';
 import { Cancellation } from './process.js';
 import { Report, seconds } from './report.js';
@@ -165,8 +165,8 @@ export async function runWorkflow(options: RunOptions): Promise<number> {
     const dispatch = workflow.template.events.workflow_dispatch?.inputs ?? {};
     const inputs =
       trigger.eventName === 'workflow_dispatch' ? dispatchInputs(dispatch, options.inputs, display) : {};
-    const functions = {
-      status: () => (cancellation.cancelled ? 'cancelled' : 'success') as 'success',
+    const functions: Functions = {
+      status: () => (cancellation.cancelled ? 'cancelled' : 'success'),
       hashFiles: (patterns: string[]) => hashFiles(options.workspace, patterns)
     };
     const call = { workflow, inputs, secrets, namePrefix: '', idToken: false, onlyJob: options.job };
