@@ -8,7 +8,8 @@ const benches = [
   ['local-stack', './local-stack.mjs', 'benchLocalStack'],
   ['push-ecr', './push-ecr.mjs', 'benchPushEcr'],
   ['deploy-cfn-stack', './deploy-cfn-stack.mjs', 'benchDeployCfnStack'],
-  ['smoke-test', './smoke-test.mjs', 'benchSmokeTest']
+  ['smoke-test', './smoke-test.mjs', 'benchSmokeTest'],
+  ['runner', './runner.mjs', 'benchRunner']
 ];
 
 const wanted = process.argv.slice(2);

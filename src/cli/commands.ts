@@ -3,6 +3,7 @@ import { down, reset, runningStack, up, type DownResult } from './daemon.js';
 import { formatExports, localStackEnvironment, shellQuote } from './environment.js';
 import type { CommandSpec } from './help.js';
 import { DEFAULT_DATA_DIR, LOCAL_OPTIONS, parseLocalOptions } from './options.js';
+import { RUN_DESCRIPTION, RUN_OPTIONS, runCommand } from './run.js';
 import { serve } from './serve.js';
 
 function downMessage(result: DownResult): string {
@@ -124,5 +125,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run it in the foreground until interrupted (what up starts in the background)',
     options: LOCAL_OPTIONS,
     run: (args, io) => serve(parseLocalOptions(args), io.print)
+  },
+  {
+    name: 'run',
+    summary: "run a workflow file the way GitHub's runner would, on this machine",
+    synopsis: 'WORKFLOW [options]',
+    description: RUN_DESCRIPTION,
+    options: RUN_OPTIONS,
+    run: (args, io) => runCommand(args, io.script, io.print)
   }
 ];
