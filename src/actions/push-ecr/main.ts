@@ -14,7 +14,6 @@ import { Output, parseInputs, type PushInputs } from './inputs.js';
 
 export async function run(): Promise<void> {
   const inputs = parseInputs(readActionInput, readGitHubContext().workspace);
-  if (inputs.destination.kind === 'registry') core.setSecret(inputs.destination.password);
   const local = await inspectLocalImage(inputs.image);
   const ecr =
     inputs.destination.kind === 'ecr'

@@ -22,7 +22,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const inputs = parseInputs(options.read ?? readActionInput, {
     context: readGitHubContext(env),
-    warn: (message) => core.warning(message)
+    warn: (message) => core.warning(message),
+    mask: (secret) => core.setSecret(secret)
   });
   const version = await registerOrResolve(inputs, env);
   setOutputs({
@@ -42,8 +43,7 @@ function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Regi
       ? registerSageMaker(client, inputs.registration, log)
       : resolveSageMaker(client, inputs.group, inputs.approvalStatus);
   }
-  const authorization = authorizationHeader(env);
-  if (authorization) core.setSecret(authorization.replace(/^\S+ /, ''));
+  const authorization = authorizationHeader(env, inputs.urlAuthorization, (secret) => core.setSecret(secret));
   const client = new MlflowClient(inputs.trackingUri, authorization);
   return inputs.mode === 'register'
     ? registerMlflow(client, inputs.registration, log)

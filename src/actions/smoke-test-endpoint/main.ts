@@ -40,7 +40,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const inputs = parseInputs(options.read ?? readActionInput);
   const workspace = readGitHubContext(env).workspace;
-  const cases = readCaseFiles(inputs.cases, workspace);
+  const cases = await readCaseFiles(inputs.cases, workspace);
   core.info(`${cases.length} case(s): ${cases.map((entry) => entry.file).join(', ')}`);
 
   const startedAt = new Date().toISOString();
@@ -88,7 +88,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   if (failure) throw new ActionError(failure, `The report is at ${reportPath}.`);
 }
 
-function readCaseFiles(patterns: string[], workspace: string) {
+async function readCaseFiles(patterns: string[], workspace: string) {
   const files = expandGlobs(patterns, workspace);
   if (files.length === 0) {
     throw new InputError(
@@ -98,7 +98,7 @@ function readCaseFiles(patterns: string[], workspace: string) {
     );
   }
   try {
-    return loadCases(files, workspace);
+    return await loadCases(files, workspace);
   } catch (error) {
     if (error instanceof CaseFileError) {
       for (const problem of error.problems) {

@@ -2,7 +2,9 @@ import { jest } from '@jest/globals';
 
 const state: Record<string, string> = {};
 const setFailed = jest.fn();
+const secrets: string[] = [];
 jest.unstable_mockModule('@actions/core', () => ({
+  setSecret: (secret: string) => secrets.push(secret),
   getState: (name: string) => state[name] ?? '',
   saveState: (name: string, value: string) => {
     state[name] = value;
@@ -18,6 +20,23 @@ beforeEach(() => {
 });
 
 describe('runAction', () => {
+  it('masks the AWS credentials in the environment and user information of URLs in the failure', async () => {
+    const saved = process.env['AWS_SESSION_TOKEN'];
+    process.env['AWS_SESSION_TOKEN'] = 'session/token+1';
+    try {
+      await runAction({
+        main: async () => {
+          throw new TypeError('fetch failed: http://me:hunter2@host:1/x');
+        }
+      });
+    } finally {
+      if (saved === undefined) delete process.env['AWS_SESSION_TOKEN'];
+      else process.env['AWS_SESSION_TOKEN'] = saved;
+    }
+    expect(secrets).toEqual(expect.arrayContaining(['session/token+1', 'session%2Ftoken%2B1']));
+    expect(setFailed).toHaveBeenCalledWith('TypeError: fetch failed: http://***@host:1/x');
+  });
+
   it('turns anything thrown into one failure message', async () => {
     await runAction({
       main: async () => {
