@@ -1,15 +1,13 @@
 import * as core from '@actions/core';
-import { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
 import { cleanUpDockerConfig, createDockerConfigDir, removeDockerConfigDir } from './docker-config.js';
 import { inspectLocalImage } from './docker.js';
-import { ensureRepository } from './ecr.js';
 import { pushImage } from './push.js';
 import type { PushTarget } from './target.js';
-import { ecrTarget, registryTarget } from './targets.js';
 import { Output, parseInputs, type PushInputs } from './inputs.js';
 
 export async function run(): Promise<void> {
@@ -17,7 +15,7 @@ export async function run(): Promise<void> {
   const local = await inspectLocalImage(inputs.image);
   const ecr =
     inputs.destination.kind === 'ecr'
-      ? new ECRClient(awsClientConfig(inputs.destination.awsRegion))
+      ? new (await import('@aws-sdk/client-ecr')).ECRClient(awsClientConfig(inputs.destination.awsRegion))
       : undefined;
   const configDir = createDockerConfigDir();
   try {
@@ -72,11 +70,14 @@ async function pushTarget(
   ecr: ECRClient | undefined,
   configDir: string
 ): Promise<PushTarget> {
+  // Loaded here, once the inputs are known good: the SDK costs start-up time a failing step need not pay.
+  const { ecrTarget, registryTarget } = await import('./targets.js');
   const destination = inputs.destination;
   if (destination.kind === 'registry') {
     return registryTarget(destination.registry, inputs.repository, destination, configDir);
   }
   const client = ecr as ECRClient;
+  const { ensureRepository } = await import('./ecr.js');
   const repository = await ensureRepository(
     client,
     inputs.repository,

@@ -1,12 +1,10 @@
 import * as core from '@actions/core';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryText } from '../../lib/summary.js';
 import { authorizationHeader, MlflowClient } from './mlflow-client.js';
 import { registerMlflow, resolveMlflow } from './mlflow.js';
-import { registerSageMaker, resolveSageMaker } from './sagemaker.js';
 import { versionSummary } from './summary.js';
 import type { Log, RegisteredVersion } from './types.js';
 import { Output, parseInputs, type Inputs } from './inputs.js';
@@ -36,8 +34,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
   await writeSummaryText(versionSummary(inputs.backend, inputs.mode, version));
 }
 
-function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<RegisteredVersion> {
+async function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<RegisteredVersion> {
   if (inputs.backend === 'sagemaker') {
+    // Loaded only for this backend, once the inputs are known good: the SDK costs start-up time.
+    const [{ SageMakerClient }, { registerSageMaker, resolveSageMaker }] = await Promise.all([
+      import('@aws-sdk/client-sagemaker'),
+      import('./sagemaker.js')
+    ]);
     const client = new SageMakerClient(awsClientConfig(inputs.region, env));
     return inputs.mode === 'register'
       ? registerSageMaker(client, inputs.registration, log)

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ActionError } from '../../lib/errors.js';
 import { parseJsonPath, type PathSegment } from './json-path.js';
 import type { SchemaCheck } from './schema.js';
@@ -83,10 +82,12 @@ export async function loadCases(files: readonly string[], workspace: string): Pr
       field: error instanceof FieldProblem ? error.field : '',
       problem: (error as Error).message
     });
+  // The YAML parser and the schema compiler are loaded only when a case needs them: both cost start-up time.
+  const yaml = files.some(isYaml) ? await import('yaml') : undefined;
   const documents: { file: string; document: unknown }[] = [];
   for (const file of files) {
     try {
-      documents.push({ file, document: readDocument(file, workspace) });
+      documents.push({ file, document: readDocument(file, workspace, yaml?.parse) });
     } catch (error) {
       failed(file, error);
     }
@@ -107,32 +108,37 @@ export async function loadCases(files: readonly string[], workspace: string): Pr
   return cases;
 }
 
-function readDocument(file: string, workspace: string): unknown {
+const isYaml = (file: string) => ['.yaml', '.yml'].includes(extname(file).toLowerCase());
+
+function readDocument(file: string, workspace: string, parseYaml: YamlParser | undefined): unknown {
   let text: string;
   try {
     text = readFileSync(join(workspace, file), 'utf8');
   } catch (error) {
     throw new FieldProblem('', `cannot be read: ${(error as Error).message}`);
   }
-  return parseDocument(text, extname(file).toLowerCase());
+  return isYaml(file) && parseYaml ? parseYamlDocument(text, parseYaml) : parseJsonDocument(text);
 }
+
+type YamlParser = (text: string, options: { prettyErrors: boolean }) => unknown;
 
 function hasSchema(document: unknown): boolean {
   const expect = (document as { expect?: unknown } | null)?.expect;
   return expect !== null && typeof expect === 'object' && 'schema' in expect;
 }
 
-function parseDocument(text: string, extension: string): unknown {
-  if (extension === '.yaml' || extension === '.yml') {
-    try {
-      return parseYaml(text, { prettyErrors: true });
-    } catch (error) {
-      throw new FieldProblem(
-        '',
-        `is not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`
-      );
-    }
+function parseYamlDocument(text: string, parseYaml: YamlParser): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new FieldProblem(
+      '',
+      `is not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`
+    );
   }
+}
+
+function parseJsonDocument(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

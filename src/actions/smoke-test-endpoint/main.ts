@@ -1,7 +1,5 @@
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { awsClientConfig } from '../../lib/aws.js';
 import { ActionError, InputError } from '../../lib/errors.js';
 import { readGitHubContext } from '../../lib/github-context.js';
@@ -15,7 +13,6 @@ import { httpInvoker } from './http-invoker.js';
 import type { EndpointInvoker } from './invoker.js';
 import { writeReport } from './report.js';
 import { runSmokeTest, type SmokeTestResult } from './run.js';
-import { sageMakerInvoker } from './sagemaker-invoker.js';
 import {
   CASE_COLUMNS,
   LOAD_COLUMNS,
@@ -129,6 +126,11 @@ async function connect(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Endpoint
     return invoker;
   }
   const config = awsClientConfig(target.region, env);
+  const [{ SageMakerClient }, { SageMakerRuntimeClient }, { sageMakerInvoker }] = await Promise.all([
+    import('@aws-sdk/client-sagemaker'),
+    import('@aws-sdk/client-sagemaker-runtime'),
+    import('./sagemaker-invoker.js')
+  ]);
   const sagemaker = new SageMakerClient(config);
   try {
     await waitForEndpoint(sagemaker, target.endpointName, wait);
