@@ -53,7 +53,9 @@ export function splitUrlCredentials(value: string, mask: Mask): SplitUrl {
   const authorization = basicAuthorization({ username, password }, mask);
   url.username = '';
   url.password = '';
-  return { url: url.toString(), authorization };
+  const bare = url.toString();
+  // URL adds a '/' path to a bare origin; keep the value as the user wrote it.
+  return { url: url.pathname === '/' && !value.endsWith('/') ? bare.slice(0, -1) : bare, authorization };
 }
 
 /** A URL for messages: user information replaced by `***`, whatever else the text is. */

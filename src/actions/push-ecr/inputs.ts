@@ -118,6 +118,9 @@ function defaultTag(image: string): string {
 }
 
 function registryDestination(read: InputReader, mask: Mask): RegistryDestination {
+  const username = getString(read, Input.Username);
+  const password = getString(read, Input.Password);
+  if (password) basicAuthorization({ username, password }, mask);
   const registry = getString(read, Input.Registry, { required: true });
   if (registry.includes('@')) {
     throw new InputError(
@@ -133,9 +136,6 @@ function registryDestination(read: InputReader, mask: Mask): RegistryDestination
       "Give the host (and port) alone, e.g. 'docker.io' or 'ghcr.io'; the path belongs in 'repository'."
     );
   }
-  const username = getString(read, Input.Username);
-  const password = getString(read, Input.Password);
-  if (password) basicAuthorization({ username, password }, mask);
   if (!username || !password) {
     throw new InputError(
       username ? Input.Password : Input.Username,

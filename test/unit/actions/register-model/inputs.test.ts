@@ -119,7 +119,7 @@ describe('register-model inputs', () => {
     expect(masked).not.toContain('ci');
     expect(parse({ ...base, 'tracking-uri': 'https://tok3n@mlflow.example' }).masked).toContain('tok3n');
     expect(() => parse({ ...base, 'tracking-uri': 'ftp://ci:hunter2@mlflow.example' })).toThrow(
-      /Input 'tracking-uri': 'ftp:\/\/mlflow.example\/' is not an http\(s\) URL/
+      /Input 'tracking-uri': 'ftp:\/\/mlflow.example' is not an http\(s\) URL/
     );
     expect(() => parse({ ...base, 'tracking-uri': 'http://ci:hunter2@[bad' })).toThrow(
       /Input 'tracking-uri': 'http:\/\/\*\*\*@\[bad' is not a URL/
