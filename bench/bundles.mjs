@@ -6,7 +6,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const ACTIONS = (process.env['BENCH_BUNDLES'] ?? 'build-image,push-ecr,register-model,deploy-cfn-stack,smoke-test-endpoint').split(',');
+const ACTIONS = (
+  process.env['BENCH_BUNDLES'] ?? 'build-image,push-ecr,register-model,deploy-cfn-stack,smoke-test-endpoint'
+).split(',');
 const RUNS = 9;
 const preload = new URL('./cpu-at-exit.mjs', import.meta.url).href;
 
@@ -21,9 +23,7 @@ export async function benchBundles() {
     const files = readdirSync(dir).filter((file) => file.endsWith('.js'));
     const total = files.reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
     const entry = statSync(join(dir, 'index.js')).size;
-    console.log(
-      `| ${name} | ${cpu.toFixed(1)} | ${(cpu / bare).toFixed(2)} | ${mb(entry)} | ${mb(total)} |`
-    );
+    console.log(`| ${name} | ${cpu.toFixed(1)} | ${(cpu / bare).toFixed(2)} | ${mb(entry)} | ${mb(total)} |`);
   }
 }
 

@@ -9,7 +9,8 @@ import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
 import { CHANGE_COLUMNS, changeSummaryRows } from './change-table.js';
 import { StackOperationFailed } from './failures.js';
-import { systemClock } from './polling.js';
+import { systemClock } from '../../lib/clock.js';
+import { actionLog } from '../../lib/log.js';
 import type { DeployResult, Engine } from './types.js';
 import { Output, parseInputs } from './inputs.js';
 
@@ -77,7 +78,7 @@ async function createEngine(config: { region: string; maxAttempts: number }): Pr
     s3: () => (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client(config))),
     region: config.region,
     clock: systemClock,
-    log: { info: (message) => core.info(message), warning: (message) => core.warning(message) },
+    log: actionLog,
     onChanges: (stackName, rows) =>
       writeSummaryTable(`Changes to stack ${stackName}`, CHANGE_COLUMNS, changeSummaryRows(rows)),
     token: () => `modelship-${randomUUID()}`

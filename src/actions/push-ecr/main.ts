@@ -3,12 +3,16 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
+import { actionLog } from '../../lib/log.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
 import { cleanUpDockerConfig, createDockerConfigDir, removeDockerConfigDir } from './docker-config.js';
 import { inspectLocalImage } from './docker.js';
 import { pushImage } from './push.js';
 import type { PushTarget } from './target.js';
 import { Output, parseInputs, type PushInputs } from './inputs.js';
+
+/** The post step finds the temporary Docker config directory to remove under this state name. */
+const DOCKER_CONFIG_STATE = 'docker-config-dir';
 
 export async function run(): Promise<void> {
   const inputs = parseInputs(readActionInput, readGitHubContext().workspace);
@@ -18,6 +22,7 @@ export async function run(): Promise<void> {
       ? new (await import('@aws-sdk/client-ecr')).ECRClient(awsClientConfig(inputs.destination.awsRegion))
       : undefined;
   const configDir = createDockerConfigDir();
+  core.saveState(DOCKER_CONFIG_STATE, configDir);
   try {
     const target = await pushTarget(inputs, ecr, configDir);
     const result = await pushImage(target, {
@@ -25,7 +30,8 @@ export async function run(): Promise<void> {
       local,
       tags: inputs.tags,
       requireDockerManifest: inputs.requireDockerManifest,
-      configDir
+      configDir,
+      log: actionLog
     });
     const references = inputs.tags.map((tag) => `${target.repositoryUri}:${tag}`);
     setOutputs({
@@ -62,7 +68,7 @@ export async function run(): Promise<void> {
 
 /** The post step: removes the temporary Docker config main may have left behind when it was stopped. */
 export async function post(): Promise<void> {
-  cleanUpDockerConfig();
+  cleanUpDockerConfig(core.getState(DOCKER_CONFIG_STATE), actionLog);
 }
 
 async function pushTarget(
@@ -74,7 +80,7 @@ async function pushTarget(
   const { ecrTarget, registryTarget } = await import('./targets.js');
   const destination = inputs.destination;
   if (destination.kind === 'registry') {
-    return registryTarget(destination.registry, inputs.repository, destination, configDir);
+    return registryTarget(destination.registry, inputs.repository, destination, configDir, actionLog);
   }
   const client = ecr as ECRClient;
   const { ensureRepository } = await import('./ecr.js');
@@ -82,7 +88,8 @@ async function pushTarget(
     client,
     inputs.repository,
     destination.registryId,
-    destination.create
+    destination.create,
+    actionLog
   );
-  return ecrTarget(client, inputs.repository, repository);
+  return ecrTarget(client, inputs.repository, repository, actionLog);
 }
