@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 
 const benches = [
+  ['bundles', './bundles.mjs', 'benchBundles'],
   ['build-image', './build-image.mjs', 'benchBuildImage'],
   ['local-stack', './local-stack.mjs', 'benchLocalStack'],
   ['push-ecr', './push-ecr.mjs', 'benchPushEcr'],

@@ -1,7 +1,7 @@
 import { mockActionsCore } from '../../helpers/core-mock.js';
 
 const core = mockActionsCore();
-const { state, setFailed } = core;
+const { state, setFailed, secrets } = core;
 
 const { runAction } = await import('../../../src/lib/run-action.js');
 
@@ -10,6 +10,23 @@ beforeEach(() => {
 });
 
 describe('runAction', () => {
+  it('masks the AWS credentials in the environment and user information of URLs in the failure', async () => {
+    const saved = process.env['AWS_SESSION_TOKEN'];
+    process.env['AWS_SESSION_TOKEN'] = 'session/token+1';
+    try {
+      await runAction({
+        main: async () => {
+          throw new TypeError('fetch failed: http://me:hunter2@host:1/x');
+        }
+      });
+    } finally {
+      if (saved === undefined) delete process.env['AWS_SESSION_TOKEN'];
+      else process.env['AWS_SESSION_TOKEN'] = saved;
+    }
+    expect(secrets).toEqual(expect.arrayContaining(['session/token+1', 'session%2Ftoken%2B1']));
+    expect(setFailed).toHaveBeenCalledWith('TypeError: fetch failed: http://***@host:1/x');
+  });
+
   it('turns anything thrown into one failure message', async () => {
     await runAction({
       main: async () => {
