@@ -15,8 +15,16 @@ expressions, reusable workflows and JavaScript or composite actions, on this mac
 workflow succeeds, 1 when it fails, 3 when it stops at a job waiting for an environment's approval.`;
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
-  { name: 'event', value: '<name>', description: 'push (default), pull_request, workflow_dispatch or schedule' },
-  { name: 'payload', value: '<file>', description: "the event's webhook payload (JSON, as GitHub delivers it)" },
+  {
+    name: 'event',
+    value: '<name>',
+    description: 'push (default), pull_request, workflow_dispatch or schedule'
+  },
+  {
+    name: 'payload',
+    value: '<file>',
+    description: "the event's webhook payload (JSON, as GitHub delivers it)"
+  },
   { name: 'input', value: '<name=value>', description: 'a workflow_dispatch input (repeatable)' },
   {
     name: 'secret',

@@ -81,7 +81,11 @@ describe('modelship command-line errors: stderr, exit 2, with the usage', () => 
       'Usage: modelship local <command>'
     ],
     [['local', 'nope'], "Unknown command 'local nope'.\n", 'Usage: modelship local <command>'],
-    [['local'], 'Missing command: one of up, down, status, env, reset, serve.', 'Usage: modelship local <command>'],
+    [
+      ['local'],
+      'Missing command: one of up, down, status, env, reset, serve.',
+      'Usage: modelship local <command>'
+    ],
     [['--verison'], "Unknown option '--verison'. Did you mean --version?", 'Usage: modelship <command>'],
     [
       ['local', 'up', '--prot', '0'],
