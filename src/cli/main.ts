@@ -28,6 +28,7 @@ Options:
   --registry-port <n>     registry port on 127.0.0.1 (default: ${DEFAULT_REGISTRY_PORT}; 0 picks a free port)
   --region <name>         default region (default: us-east-1)
   --token-ttl <seconds>   lifetime of registry passwords from GetAuthorizationToken (default: 43200)
+  --enforce-iam           check role sessions' calls against their IAM policies (AccessDenied as on AWS)
 `;
 
 const DOWN_MESSAGES = {

@@ -12,6 +12,8 @@ export interface LocalOptions {
   registryPort: number;
   region: string;
   tokenTtlSeconds?: number;
+  /** `--enforce-iam`: role sessions' calls are checked against their identity policies. */
+  enforceIam?: boolean;
 }
 
 /** A command line the user has to fix; the CLI prints it with the usage and exits with 2. */
@@ -31,7 +33,8 @@ export function parseLocalOptions(args: string[], cwd = process.cwd()): LocalOpt
         'registry-port': { type: 'string' },
         'data-dir': { type: 'string' },
         region: { type: 'string' },
-        'token-ttl': { type: 'string' }
+        'token-ttl': { type: 'string' },
+        'enforce-iam': { type: 'boolean' }
       }
     }));
   } catch (error) {
@@ -47,7 +50,8 @@ export function parseLocalOptions(args: string[], cwd = process.cwd()): LocalOpt
     port: port(values.port, '--port', DEFAULT_PORT),
     registryPort: port(values['registry-port'], '--registry-port', DEFAULT_REGISTRY_PORT),
     region,
-    ...(tokenTtl !== undefined && { tokenTtlSeconds: positiveInteger(tokenTtl, '--token-ttl') })
+    ...(tokenTtl !== undefined && { tokenTtlSeconds: positiveInteger(tokenTtl, '--token-ttl') }),
+    ...(values['enforce-iam'] === true && { enforceIam: true })
   };
 }
 
@@ -77,6 +81,7 @@ export function toFlags(options: LocalOptions): string[] {
     String(options.registryPort),
     '--region',
     options.region,
-    ...(options.tokenTtlSeconds !== undefined ? ['--token-ttl', String(options.tokenTtlSeconds)] : [])
+    ...(options.tokenTtlSeconds !== undefined ? ['--token-ttl', String(options.tokenTtlSeconds)] : []),
+    ...(options.enforceIam ? ['--enforce-iam'] : [])
   ];
 }
