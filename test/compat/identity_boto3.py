@@ -205,7 +205,7 @@ def main(suffix):
         .split("/")[1],
         "ecr": error_of(preview_ecr.create_repository, repositoryName=f"nope-{suffix}"),
         "unknownRole": error_of(
-            sts.assume_role, RoleArn=f"arn:aws:iam::{account}:role/none-{suffix}", RoleSessionName="x"
+            sts.assume_role, RoleArn=f"arn:aws:iam::{account}:role/none-{suffix}", RoleSessionName="pr-7"
         )["code"],
     }
 
