@@ -6,7 +6,8 @@ import {
   CloudFormationClient,
   CreateStackCommand,
   UpdateStackCommand,
-  waitUntilStackCreateComplete
+  waitUntilStackCreateComplete,
+  waitUntilStackDeleteComplete
 } from '@aws-sdk/client-cloudformation';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
@@ -284,7 +285,10 @@ describe('identity on the local stack (--enforce-iam)', () => {
       await cloudformation.send(
         new CreateStackCommand({ StackName: name, TemplateBody: WAIT_TEMPLATE('A') })
       );
-      await waitUntilStackCreateComplete({ client: cloudformation, maxWaitTime: 60 }, { StackName: name });
+      await waitUntilStackCreateComplete(
+        { client: cloudformation, maxWaitTime: 60, minDelay: 1 },
+        { StackName: name }
+      );
     }
     const { Credentials } = await new STSClient(clientConfig(root)).send(
       new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/preview`, RoleSessionName: 'pr-12' })
@@ -391,14 +395,14 @@ Outputs:
     ).toEqual([outputs['PolicyArn'], 'arn:aws:iam::aws:policy/AmazonSageMakerFullAccess']);
 
     await aws('cloudformation', 'delete-stack', '--stack-name', 'model-roles');
-    const waited = await aws(
-      'cloudformation',
-      'wait',
-      'stack-delete-complete',
-      '--stack-name',
-      'model-roles'
+    await waitUntilStackDeleteComplete(
+      {
+        client: new CloudFormationClient(clientConfig(accountKeys('000000000000'))),
+        maxWaitTime: 60,
+        minDelay: 1
+      },
+      { StackName: 'model-roles' }
     );
-    expect(waited.code).toBe(0);
     const gone = await aws('iam', 'get-role', '--role-name', outputs['RoleName'] as string);
     expect(gone.stderr).toContain('NoSuchEntity');
     expect((await aws('iam', 'get-policy', '--policy-arn', outputs['PolicyArn'] as string)).stderr).toContain(
