@@ -20,7 +20,7 @@ import type { LocalOidcIssuer } from './oidc/issuer.js';
 import { handleOidcRequest, OIDC_PATH } from './oidc/routes.js';
 
 export interface LocalEndpointOptions {
-  services: ServiceDefinition[];
+  services: readonly ServiceDefinition[];
   state: StateStore;
   accountId: string;
   defaultRegion: string;
@@ -32,6 +32,12 @@ export interface LocalEndpointOptions {
   identity?: EndpointIdentity;
 }
 
+/** One account of the stack: its services and the state its operations read (`RequestContext.state`). */
+export interface AccountServices {
+  services: readonly ServiceDefinition[];
+  state: StateStore;
+}
+
 /** How the endpoint tells callers and accounts apart, and (with --enforce-iam) what they may do. */
 export interface EndpointIdentity {
   /** The caller a request's credentials stand for; throws AWS's error for expired or unknown sessions. */
@@ -39,8 +45,8 @@ export interface EndpointIdentity {
     credentials: { accessKeyId: string; sessionToken: string | undefined },
     protocol: ErrorProtocol
   ): Caller;
-  /** The account's services, built the first time the account is used. */
-  servicesOf(accountId: string): Promise<readonly ServiceDefinition[]>;
+  /** The account's services and state, built the first time the account is used. */
+  accountOf(accountId: string): Promise<AccountServices>;
   /** AWS's AccessDenied for a call the caller's policies do not allow; absent unless enforcing. */
   authorize?(request: AuthorizationRequest): AwsServiceError | undefined;
   /** The local OpenID Connect issuer, served under /_modelship/oidc/. */
@@ -115,7 +121,7 @@ export class ServiceRouter {
       request.method === 'POST' ? new URLSearchParams(request.body.toString('utf8')) : request.query;
     const identity = this.options.identity;
     let caller: Caller = { accountId: this.options.accountId, accessKeyId: scope?.accessKeyId ?? '' };
-    let services: readonly ServiceDefinition[] = this.options.services;
+    let account: AccountServices = { services: this.options.services, state: this.options.state };
     if (identity) {
       const protocol =
         typeof request.headers['x-amz-target'] === 'string' || !form.has('Action') ? 'json' : 'query';
@@ -129,15 +135,15 @@ export class ServiceRouter {
           ? queryErrorResponse(error, requestId)
           : jsonErrorResponse(error, 'application/x-amz-json-1.1', requestId);
       }
-      services = await identity.servicesOf(caller.accountId);
+      account = await identity.accountOf(caller.accountId);
     }
-    const { byTargetPrefix, querySigningNames, restServices } = this.table(services);
+    const { byTargetPrefix, querySigningNames, restServices } = this.table(account.services);
     const context: RequestContext = {
       region: scope?.region ?? this.options.defaultRegion,
       accountId: caller.accountId,
       requestId,
       accessKeyId: caller.accessKeyId,
-      state: this.options.state
+      state: account.state
     };
     const denied = (
       service: string,

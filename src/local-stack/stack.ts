@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLocalEndpoint, listen } from './server.js';
+import { createLocalEndpoint, listen, type AccountServices } from './server.js';
 import { StateStore } from './state.js';
 import type { ServiceDefinition } from './wire/types.js';
 import type { ServiceFactory, StackContext } from './context.js';
@@ -125,9 +125,9 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
     }
   };
 
-  const accounts = new Map<string, Promise<ServiceDefinition[]>>();
+  const accounts = new Map<string, Promise<AccountServices>>();
   /** One set of services per account, built the first time a request acts in that account. */
-  const servicesOf = (id: string): Promise<ServiceDefinition[]> => {
+  const accountOf = (id: string): Promise<AccountServices> => {
     let built = accounts.get(id);
     if (!built) {
       built = (async () => {
@@ -144,7 +144,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
           onShutdown: (hook) => void shutdownHooks.push(hook)
         };
         for (const factory of options.services ?? SERVICES) services.push(...[await factory(context)].flat());
-        return services;
+        return { services, state: context.state };
       })();
       accounts.set(id, built);
     }
@@ -152,9 +152,9 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
   };
 
   try {
-    const services = await servicesOf(accountId);
+    const { services } = await accountOf(accountId);
     // Accounts used before a restart come back at once, so their endpoints are restored too.
-    await Promise.all(storedAccounts(options.dataDir).map(servicesOf));
+    await Promise.all(storedAccounts(options.dataDir).map(accountOf));
     server = createLocalEndpoint({
       services,
       state,
@@ -162,7 +162,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
       defaultRegion: region,
       identity: {
         issuer: identity.issuer,
-        servicesOf,
+        accountOf,
         resolve: (credentials, protocol) =>
           resolveCaller(credentials, accountId, identity.sessions, protocol),
         ...(options.enforceIam && { authorize: (request) => authorize(identity.iam, request) })

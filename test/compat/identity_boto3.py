@@ -216,6 +216,7 @@ def main(suffix):
     staging, production_account = "111111111111", "222222222222"
     account_client("ecr", staging).create_repository(repositoryName=f"shared-{suffix}")
     account_client("cloudformation", staging).create_stack(StackName=f"shared-{suffix}", TemplateBody=template)
+    account_client("sagemaker", staging).create_model_package_group(ModelPackageGroupName=f"shared-{suffix}")
     report["accounts"] = {
         "callerAccount": account_client("sts", staging).get_caller_identity()["Account"],
         "registryId": account_client("ecr", staging).describe_repositories(repositoryNames=[f"shared-{suffix}"])[
@@ -227,6 +228,13 @@ def main(suffix):
         "otherAccountStack": error_of(
             account_client("cloudformation", production_account).describe_stacks, StackName=f"shared-{suffix}"
         )["code"],
+        "otherAccountGroup": error_of(
+            account_client("sagemaker", production_account).describe_model_package_group,
+            ModelPackageGroupName=f"shared-{suffix}",
+        )["code"],
+        "groupArn": account_client("sagemaker", staging).describe_model_package_group(
+            ModelPackageGroupName=f"shared-{suffix}"
+        )["ModelPackageGroupArn"],
         "sameNameElsewhere": account_client("ecr", production_account).create_repository(
             repositoryName=f"shared-{suffix}"
         )["repository"]["registryId"],

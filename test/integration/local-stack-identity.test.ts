@@ -153,6 +153,8 @@ describe('identity on the local stack (--enforce-iam)', () => {
         registryId: '111111111111',
         otherAccountRepository: 'RepositoryNotFoundException',
         otherAccountStack: 'ValidationError',
+        otherAccountGroup: 'ValidationException',
+        groupArn: `arn:aws:sagemaker:${REGION}:111111111111:model-package-group/shared-b3`,
         sameNameElsewhere: '222222222222'
       }
     });
@@ -286,7 +288,7 @@ describe('identity on the local stack (--enforce-iam)', () => {
         new CreateStackCommand({ StackName: name, TemplateBody: WAIT_TEMPLATE('A') })
       );
       await waitUntilStackCreateComplete(
-        { client: cloudformation, maxWaitTime: 60, minDelay: 1 },
+        { client: cloudformation, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
         { StackName: name }
       );
     }
@@ -359,18 +361,22 @@ Outputs:
   PolicyArn: { Value: !Ref ReadModels }
 `
     );
+    const root = new CloudFormationClient(clientConfig(accountKeys('000000000000')));
     const created = await aws(
       'cloudformation',
-      'deploy',
+      'create-stack',
       '--stack-name',
       'model-roles',
-      '--template-file',
-      template,
+      '--template-body',
+      `file://${template}`,
       '--capabilities',
       'CAPABILITY_IAM'
     );
-    expect(created.code).toBe(0);
-    expect(created.stdout).toContain('Successfully created/updated stack - model-roles');
+    expect(created.json['StackId']).toContain(':stack/model-roles/');
+    await waitUntilStackCreateComplete(
+      { client: root, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+      { StackName: 'model-roles' }
+    );
     const described = await aws('cloudformation', 'describe-stacks', '--stack-name', 'model-roles');
     const outputs = Object.fromEntries(
       (described.json['Stacks'][0]['Outputs'] as { OutputKey: string; OutputValue: string }[]).map(
@@ -396,11 +402,7 @@ Outputs:
 
     await aws('cloudformation', 'delete-stack', '--stack-name', 'model-roles');
     await waitUntilStackDeleteComplete(
-      {
-        client: new CloudFormationClient(clientConfig(accountKeys('000000000000'))),
-        maxWaitTime: 60,
-        minDelay: 1
-      },
+      { client: root, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
       { StackName: 'model-roles' }
     );
     const gone = await aws('iam', 'get-role', '--role-name', outputs['RoleName'] as string);
