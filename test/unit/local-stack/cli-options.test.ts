@@ -25,7 +25,8 @@ describe('modelship local options', () => {
       '--region',
       'eu-west-1',
       '--token-ttl',
-      '5'
+      '5',
+      '--enforce-iam'
     ];
     const options = parseLocalOptions(args, '/tmp');
     expect(options).toEqual({
@@ -33,7 +34,8 @@ describe('modelship local options', () => {
       port: 0,
       registryPort: 6000,
       region: 'eu-west-1',
-      tokenTtlSeconds: 5
+      tokenTtlSeconds: 5,
+      enforceIam: true
     });
     expect(parseLocalOptions(toFlags(options), '/elsewhere')).toEqual(options);
   });
