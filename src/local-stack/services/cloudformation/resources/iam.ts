@@ -1,3 +1,4 @@
+import { partitionOf } from '../../../identity/partition.js';
 import type { Invoker } from '../../../wire/invoke.js';
 import { sameValue } from '../properties.js';
 import { isRecord } from '../template/parse.js';
@@ -6,6 +7,7 @@ import { callService } from './service-call.js';
 import {
   ResourceFailure,
   type ExistingResourceRequest,
+  type ProvisionedResource,
   type ResourceProvider,
   type ResourceRequest
 } from './types.js';
@@ -42,6 +44,8 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
       const name =
         optionalText(properties['RoleName']) ??
         generatePhysicalName(request.stackName, request.logicalId, 64, 12);
+      // Claimed first: a stack killed during the calls below still deletes the role (and its policies).
+      request.claim({ physicalId: name, attributes: {} });
       const output = await call(request, 'CreateRole', {
         RoleName: name,
         AssumeRolePolicyDocument: documentText(request, 'AssumeRolePolicyDocument'),
@@ -143,6 +147,7 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
     attributes: ['Id'],
     async create(request) {
       const id = generatePhysicalName(request.stackName, request.logicalId, 64, 12);
+      request.claim({ physicalId: id, attributes: { Id: id } });
       await putOnRoles(request, textList(request.properties['Roles']));
       return { physicalId: id, attributes: { Id: id } };
     },
@@ -190,6 +195,12 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
       const name =
         optionalText(request.properties['ManagedPolicyName']) ??
         generatePhysicalName(request.stackName, request.logicalId, 128, 12);
+      const path = optionalText(request.properties['Path']) ?? '/';
+      const { region, accountId } = request.caller;
+      request.claim({
+        physicalId: `arn:${partitionOf(region)}:iam::${accountId}:policy${path}${name}`,
+        attributes: {}
+      });
       const output = await call(request, 'CreatePolicy', {
         PolicyName: name,
         PolicyDocument: documentText(request, 'PolicyDocument'),
@@ -233,24 +244,26 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
     }
   };
 
+  const registerProvider = async (request: ResourceRequest): Promise<ProvisionedResource> => {
+    const output = await call(request, 'CreateOpenIDConnectProvider', {
+      Url: request.properties['Url'],
+      ClientIDList: textList(request.properties['ClientIdList']),
+      ThumbprintList: textList(request.properties['ThumbprintList']),
+      ...pick(request.properties, ['Tags'])
+    });
+    const arn = String(output['OpenIDConnectProviderArn']);
+    return { physicalId: arn, attributes: { Arn: arn } };
+  };
+
   /** AWS::IAM::OIDCProvider: Ref and Arn are its ARN; a changed client or thumbprint list is set in place. */
   const oidcProvider: ResourceProvider = {
     requiresReplacement: (property) => property === 'Url',
     attributes: ['Arn'],
-    async create(request) {
-      const output = await call(request, 'CreateOpenIDConnectProvider', {
-        Url: request.properties['Url'],
-        ClientIDList: textList(request.properties['ClientIdList']),
-        ThumbprintList: textList(request.properties['ThumbprintList']),
-        ...pick(request.properties, ['Tags'])
-      });
-      const arn = String(output['OpenIDConnectProviderArn']);
-      return { physicalId: arn, attributes: { Arn: arn } };
-    },
+    create: (request) => registerProvider(request),
     async update(request) {
       // The local IAM has no per-list updates: the provider is registered again under the same ARN.
       await call(request, 'DeleteOpenIDConnectProvider', { OpenIDConnectProviderArn: request.physicalId });
-      return oidcProvider.create(request);
+      return registerProvider(request);
     },
     async delete(request) {
       await quietly(
