@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,9 @@ import { promisify } from 'node:util';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
 import { startLocalStack } from '../helpers/local-stack.js';
+
+// Starting and stopping stacks takes seconds, and far longer on a busy machine.
+jest.setTimeout(180_000);
 
 const BIN = join(PROJECT_ROOT, 'bin', 'modelship.js');
 
