@@ -16,6 +16,8 @@ export interface LocalOptions {
   /** The AWS account id the stack answers as (ARNs, registry id, GetCallerIdentity). */
   accountId: string;
   tokenTtlSeconds?: number;
+  /** `--enforce-iam`: role sessions' calls are checked against their identity policies. */
+  enforceIam?: boolean;
 }
 
 /** A command line the user has to fix; the CLI prints it with the command's usage and exits with 2. */
@@ -58,6 +60,10 @@ export const LOCAL_OPTIONS: readonly OptionSpec[] = [
     name: 'token-ttl',
     value: '<seconds>',
     description: 'lifetime of registry passwords from GetAuthorizationToken (default: 43200)'
+  },
+  {
+    name: 'enforce-iam',
+    description: "check role sessions' calls against their IAM policies (AccessDenied as on AWS)"
   }
 ];
 
@@ -118,7 +124,8 @@ export function parseLocalOptions(args: string[], cwd = process.cwd()): LocalOpt
     registryPort: port(text('registry-port'), '--registry-port', DEFAULT_REGISTRY_PORT),
     region,
     accountId,
-    ...(tokenTtl !== undefined && { tokenTtlSeconds: positiveInteger(tokenTtl, '--token-ttl') })
+    ...(tokenTtl !== undefined && { tokenTtlSeconds: positiveInteger(tokenTtl, '--token-ttl') }),
+    ...(values['enforce-iam'] === true && { enforceIam: true })
   };
 }
 
@@ -150,6 +157,7 @@ export function toFlags(options: LocalOptions): string[] {
     options.region,
     '--account-id',
     options.accountId,
-    ...(options.tokenTtlSeconds !== undefined ? ['--token-ttl', String(options.tokenTtlSeconds)] : [])
+    ...(options.tokenTtlSeconds !== undefined ? ['--token-ttl', String(options.tokenTtlSeconds)] : []),
+    ...(options.enforceIam ? ['--enforce-iam'] : [])
   ];
 }

@@ -32,7 +32,8 @@ export async function serve(options: LocalOptions, print: (line: string) => void
       region: options.region,
       accountId: options.accountId,
       log: (line) => print(`${new Date().toISOString()} ${line}`),
-      ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds })
+      ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds }),
+      ...(options.enforceIam && { enforceIam: true })
     });
   } catch (error) {
     removeRuntimeFiles(options.dataDir);

@@ -1,13 +1,19 @@
+import type { StackIdentity } from './identity/stack-identity.js';
 import type { LocalRegistry } from './registry/index.js';
 import type { StateStore } from './state.js';
 import type { Invoker } from './wire/invoke.js';
 import type { ServiceDefinition } from './wire/types.js';
 
-/** What every service factory gets: the stack's shared pieces. */
+/**
+ * What every service factory gets: the stack's shared pieces. Factories run once per account the stack
+ * serves, each time with that account's `accountId`, `state` and `dataDir`.
+ */
 export interface StackContext {
   dataDir: string;
   state: StateStore;
   accountId: string;
+  /** IAM, STS sessions and the OIDC issuer, shared by every account. */
+  identity: StackIdentity;
   /** The region unsigned requests default to; signed requests carry their own (RequestContext.region). */
   region: string;
   /** The container registry: `registry.host`, `registry.client`, `registry.dockerConfigDir`, ... */

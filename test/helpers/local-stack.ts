@@ -17,6 +17,8 @@ export interface LocalStackTestOptions {
   region?: string;
   /** Lifetime of GetAuthorizationToken passwords, to test expiry without waiting 12 hours. */
   tokenTtlSeconds?: number;
+  /** `--enforce-iam`: role sessions' calls are checked against their identity policies. */
+  enforceIam?: boolean;
 }
 
 export interface LocalStackHandle {
@@ -54,6 +56,7 @@ export async function startLocalStack(options: LocalStackTestOptions = {}): Prom
   const args = [CLI_BUNDLE, 'local', 'serve', '--port', '0', '--registry-port', '0', '--data-dir', dataDir];
   if (options.region !== undefined) args.push('--region', options.region);
   if (options.tokenTtlSeconds !== undefined) args.push('--token-ttl', String(options.tokenTtlSeconds));
+  if (options.enforceIam) args.push('--enforce-iam');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

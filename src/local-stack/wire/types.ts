@@ -33,6 +33,8 @@ export type Operation = (input: OperationInput, context: RequestContext) => unkn
 /** A REST route (REST-JSON services such as SageMaker Runtime): matched on method and path. */
 export interface RestRoute {
   method: string;
+  /** The operation's name, for IAM's action (`<signingName>:<operation>`); named groups are its input. */
+  operation?: string;
   pattern: RegExp;
   handle: (request: WireRequest, match: RegExpExecArray, context: RequestContext) => Promise<WireResponse>;
 }

@@ -28,7 +28,8 @@ describe('modelship local options', () => {
       '--account-id',
       '123456789012',
       '--token-ttl',
-      '5'
+      '5',
+      '--enforce-iam'
     ];
     const options = parseLocalOptions(args, '/tmp');
     expect(options).toEqual({
@@ -37,7 +38,8 @@ describe('modelship local options', () => {
       registryPort: 6000,
       region: 'eu-west-1',
       accountId: '123456789012',
-      tokenTtlSeconds: 5
+      tokenTtlSeconds: 5,
+      enforceIam: true
     });
     expect(parseLocalOptions(toFlags(options), '/elsewhere')).toEqual(options);
   });

@@ -11,6 +11,7 @@ import type { CloudFormationRuntime } from './operations/runtime.js';
 import { stackOperations } from './operations/stacks.js';
 import { recoverInterruptedOperations } from './recover.js';
 import { createLocalRecordProviders } from './resources/local-records.js';
+import { createIamProviders } from './resources/iam.js';
 import { createSageMakerProviders } from './resources/sagemaker.js';
 import type { ResourceProvider } from './resources/types.js';
 import { StackStore } from './store.js';
@@ -34,7 +35,11 @@ export function createResourceProviders(
   invoke: Invoker,
   pollIntervalMs: number
 ): Record<string, ResourceProvider> {
-  return { ...createLocalRecordProviders(), ...createSageMakerProviders({ invoke, pollIntervalMs }) };
+  return {
+    ...createLocalRecordProviders(),
+    ...createSageMakerProviders({ invoke, pollIntervalMs }),
+    ...createIamProviders(invoke)
+  };
 }
 
 /** CloudFormation (AWS Query protocol, API version 2010-05-15). */

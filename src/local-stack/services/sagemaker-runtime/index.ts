@@ -32,7 +32,8 @@ export function createSageMakerRuntimeService(
     routes: [
       {
         method: 'POST',
-        pattern: /^\/endpoints\/([^/]+)\/invocations$/,
+        operation: 'InvokeEndpoint',
+        pattern: /^\/endpoints\/(?<EndpointName>[^/]+)\/invocations$/,
         handle: async (request, match, context) => {
           try {
             return await invokeEndpoint(hosting, match[1]!, request, context);

@@ -1,4 +1,4 @@
-/** The AWS partition of a region, as ARNs name it: aws-cn for China, aws-us-gov for GovCloud. */
+/** The AWS partition a region belongs to, which every ARN in that region starts with. */
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
