@@ -1,10 +1,25 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from './wire/types.js';
+import type { Duplex } from 'node:stream';
+import type {
+  RequestContext,
+  RequestHead,
+  ServiceDefinition,
+  WireRequest,
+  WireResponse
+} from './wire/types.js';
 import { readCredentialScope } from './wire/credential-scope.js';
 import { handleJsonRequest, jsonErrorResponse } from './wire/json-protocol.js';
-import { handleQueryRequest, queryErrorResponse } from './wire/query-protocol.js';
+import { handleQueryRequest, parseForm, queryErrorResponse } from './wire/query-protocol.js';
+import { ownMember } from './wire/own.js';
+import { BODY_LIMITS, readBody } from './wire/request-body.js';
 import { AwsServiceError } from './wire/errors.js';
 import { FaultInjector, parseFaultRule } from './wire/faults.js';
 import type { StateStore } from './state.js';
@@ -27,27 +42,58 @@ export const FAULTS_PATH = '/_modelship/faults';
 /**
  * The one HTTP endpoint of the local stack. A request is routed the way AWS's front ends tell services
  * apart: the X-Amz-Target prefix (JSON protocols), a REST route, or the SigV4 scope's service name
- * (Query protocol).
+ * (Query protocol). The route is chosen from the request line and headers alone, so a body over the
+ * call's limit is refused before it is read.
  */
 export function createLocalEndpoint(options: LocalEndpointOptions): Server {
   const router = new ServiceRouter(options);
   const onRequest = options.onRequest;
-  return createServer((incoming, outgoing) => {
+  const serve = (incoming: IncomingMessage, outgoing: ServerResponse, expectsContinue = false) => {
     const started = performance.now();
+    let head: RequestHead | undefined;
     let request: WireRequest | undefined;
-    readBody(incoming)
-      .then((body) => router.route((request = toWireRequest(incoming, body))))
-      .catch((error: unknown) => jsonErrorResponse(error, 'application/json', randomUUID()))
+    let continued = false;
+    const answer = async (): Promise<WireResponse> => {
+      head = readRequestHead(incoming);
+      const call = router.dispatch(head);
+      const body = await readBody(incoming, call.maxBodyBytes, () => {
+        if (expectsContinue) outgoing.writeContinue();
+        continued = true;
+      });
+      return call.answer((request = { ...head, body }));
+    };
+    answer()
+      .catch((error: unknown) => {
+        // A client waiting for 100 Continue never sends a refused body, so the connection cannot be reused.
+        if (expectsContinue && !continued) outgoing.shouldKeepAlive = false;
+        return errorResponseFor(incoming, error);
+      })
       .then((response) => {
         writeResponse(outgoing, response);
-        if (onRequest && request) {
+        if (onRequest) {
           const elapsed = (performance.now() - started).toFixed(1);
-          onRequest(
-            `${request.method} ${request.path} ${describeCall(request)} ${response.status} ${elapsed}ms`
-          );
+          const call = request ? describeCall(request) : '-';
+          const path = head?.path ?? '(unreadable URI)';
+          const line = `${incoming.method} ${path} ${call} ${response.status} ${elapsed}ms`;
+          // Paths and actions are the caller's text: control characters must not forge log lines.
+          onRequest(line.replace(/\p{Cc}/gu, '?'));
         }
-      });
-  });
+      })
+      .catch(() => outgoing.destroy());
+  };
+  const server = createServer(serve);
+  server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) =>
+    serve(incoming, outgoing, true)
+  );
+  server.on('clientError', refuseMalformedHttp);
+  return server;
+}
+
+/** What a request needs answered once its body is read, and how much body it may send. */
+export interface Dispatch {
+  /** AWS's limit for the operation or route, or the protocol's default. */
+  maxBodyBytes: number;
+  answer(request: WireRequest): Promise<WireResponse>;
 }
 
 export class ServiceRouter {
@@ -64,9 +110,12 @@ export class ServiceRouter {
     }
   }
 
-  async route(request: WireRequest): Promise<WireResponse> {
-    if (request.path.startsWith('/_modelship/')) return this.control(request);
-    const scope = readCredentialScope(request.headers, request.query);
+  /** Routes a request by its request line and headers; the body is read afterwards, up to the limit. */
+  dispatch(head: RequestHead): Dispatch {
+    if (head.path.startsWith('/_modelship/')) {
+      return { maxBodyBytes: BODY_LIMITS.control, answer: async (request) => this.control(request) };
+    }
+    const scope = readCredentialScope(head.headers, head.query);
     const context: RequestContext = {
       region: scope?.region ?? this.options.defaultRegion,
       accountId: this.options.accountId,
@@ -75,52 +124,85 @@ export class ServiceRouter {
       state: this.options.state
     };
 
-    const target = request.headers['x-amz-target'];
-    if (typeof target === 'string') {
-      const separator = target.lastIndexOf('.');
-      const service = this.byTargetPrefix.get(target.slice(0, separator));
-      if (!service) {
-        const error = new AwsServiceError('UnknownServiceException', `No local service answers ${target}`);
-        return jsonErrorResponse(error, 'application/x-amz-json-1.1', context.requestId);
-      }
-      const operation = target.slice(separator + 1);
-      const fault = this.faults.take(service.signingName, operation);
-      if (fault)
-        return jsonErrorResponse(fault, `application/x-amz-json-${service.jsonVersion}`, context.requestId);
-      return handleJsonRequest(service, operation, request.body, context);
-    }
+    const target = head.headers['x-amz-target'];
+    if (typeof target === 'string') return this.dispatchJson(target, context);
 
     for (const service of this.restServices) {
       if (scope && scope.service !== service.signingName) continue;
       for (const route of service.routes) {
-        const match = route.method === request.method ? route.pattern.exec(request.path) : null;
+        const match = route.method === head.method ? route.pattern.exec(head.path) : null;
         if (!match) continue;
-        const fault = this.faults.take(service.signingName, '');
-        if (fault) return jsonErrorResponse(fault, 'application/json', context.requestId);
-        return route.handle(request, match, context);
+        return {
+          maxBodyBytes: route.maxBodyBytes ?? BODY_LIMITS.json,
+          answer: async (request) => {
+            const fault = this.faults.take(service.signingName, '');
+            if (fault) return jsonErrorResponse(fault, 'application/json', context.requestId);
+            return route.handle(request, match, context);
+          }
+        };
       }
     }
 
-    const form =
-      request.method === 'POST' ? new URLSearchParams(request.body.toString('utf8')) : request.query;
-    if (form.has('Action')) {
-      const service = scope
-        ? this.querySigningNames.get(scope.service)
-        : [...this.querySigningNames.values()].find(
-            (candidate) => form.get('Action')! in candidate.operations
-          );
+    return {
+      maxBodyBytes: BODY_LIMITS.query,
+      answer: async (request) => {
+        try {
+          return await this.answerQuery(request, scope?.service, context);
+        } catch (error) {
+          return queryErrorResponse(error, context.requestId);
+        }
+      }
+    };
+  }
+
+  private dispatchJson(target: string, context: RequestContext): Dispatch {
+    const separator = target.lastIndexOf('.');
+    const service = this.byTargetPrefix.get(target.slice(0, separator));
+    const operation = target.slice(separator + 1);
+    if (!service) {
+      const error = new AwsServiceError('UnknownServiceException', `No local service answers ${target}`);
+      return {
+        maxBodyBytes: BODY_LIMITS.json,
+        answer: async () => jsonErrorResponse(error, 'application/x-amz-json-1.1', context.requestId)
+      };
+    }
+    return {
+      maxBodyBytes: ownMember(service.bodyLimits, operation) ?? BODY_LIMITS.json,
+      answer: async (request) => {
+        const fault = this.faults.take(service.signingName, operation);
+        if (fault)
+          return jsonErrorResponse(fault, `application/x-amz-json-${service.jsonVersion}`, context.requestId);
+        return handleJsonRequest(service, operation, request.body, context);
+      }
+    };
+  }
+
+  /** A Query call (Action in the form body or the query string), found by its signing name or its Action. */
+  private async answerQuery(
+    request: WireRequest,
+    signingName: string | undefined,
+    context: RequestContext
+  ): Promise<WireResponse> {
+    const form = request.method === 'POST' ? parseForm(request.body) : request.query;
+    const action = form.get('Action');
+    if (action !== null) {
+      const service =
+        signingName !== undefined
+          ? this.querySigningNames.get(signingName)
+          : [...this.querySigningNames.values()].find(
+              (candidate) => ownMember(candidate.operations, action) !== undefined
+            );
       if (service) {
-        const fault = this.faults.take(service.signingName, form.get('Action') as string);
+        const fault = this.faults.take(service.signingName, action);
         if (fault) return queryErrorResponse(fault, context.requestId);
         return handleQueryRequest(service, form, context);
       }
     }
-    const error = new AwsServiceError(
+    throw new AwsServiceError(
       'UnknownOperationException',
       `The local stack has no handler for ${request.method} ${request.path}`,
       404
     );
-    return queryErrorResponse(error, context.requestId);
   }
 
   /**
@@ -174,24 +256,46 @@ export async function listen(server: Server, port: number): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-function toWireRequest(incoming: IncomingMessage, body: Buffer): WireRequest {
-  const url = new URL(incoming.url ?? '/', 'http://localhost');
-  return {
-    method: incoming.method ?? 'GET',
-    path: decodeURIComponent(url.pathname),
-    query: url.searchParams,
-    headers: incoming.headers,
-    body
-  };
+function readRequestHead(incoming: IncomingMessage): RequestHead {
+  try {
+    const url = new URL(incoming.url ?? '/', 'http://localhost');
+    const path = decodeURIComponent(url.pathname);
+    return { method: incoming.method ?? 'GET', path, query: url.searchParams, headers: incoming.headers };
+  } catch {
+    throw new AwsServiceError(
+      'InvalidURI',
+      "Couldn't parse the specified URI: its path is not percent-encoded UTF-8."
+    );
+  }
 }
 
-function readBody(incoming: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => resolve(Buffer.concat(chunks)));
-    incoming.on('error', reject);
+/**
+ * An error found before a service answers (unreadable URI, body over the limit), shaped as the request's
+ * protocol expects: JSON for X-Amz-Target and REST calls, XML for Query calls.
+ */
+function errorResponseFor(incoming: IncomingMessage, error: unknown): WireResponse {
+  const requestId = randomUUID();
+  if (typeof incoming.headers['x-amz-target'] === 'string') {
+    return jsonErrorResponse(error, 'application/x-amz-json-1.1', requestId);
+  }
+  const form = String(incoming.headers['content-type']).startsWith('application/x-www-form-urlencoded');
+  if (form || /[?&]Action=/.test(incoming.url ?? '')) return queryErrorResponse(error, requestId);
+  return jsonErrorResponse(error, 'application/json', requestId);
+}
+
+/** Bytes that are not HTTP at all get an AWS-shaped 400 (Node's default answer has no body) and a close. */
+function refuseMalformedHttp(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    __type: 'BadRequest',
+    message: `The request is not well-formed HTTP (${error.code ?? error.message}).`
   });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 function writeResponse(outgoing: ServerResponse, response: WireResponse): void {

@@ -19,6 +19,8 @@ export function createEcrService(stack: Pick<StackContext, 'state' | 'registry'>
     operations: withRegistryErrors({
       ...repositoryOperations(store, stack.registry),
       ...imageOperations(store, stack.registry)
-    })
+    }),
+    // PutImage carries a whole manifest (up to 4 MiB), JSON-escaped inside the request.
+    bodyLimits: { PutImage: 10 * 1024 * 1024 }
   };
 }
