@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 const benches = [
   ['build-image', './build-image.mjs', 'benchBuildImage'],
   ['local-stack', './local-stack.mjs', 'benchLocalStack'],
+  ['hostile', './hostile.mjs', 'benchHostile'],
   ['push-ecr', './push-ecr.mjs', 'benchPushEcr'],
   ['deploy-cfn-stack', './deploy-cfn-stack.mjs', 'benchDeployCfnStack'],
   ['smoke-test', './smoke-test.mjs', 'benchSmokeTest']
