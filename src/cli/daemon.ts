@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DockerCli, type ContainerEngine } from '../local-stack/docker/engine.js';
 import { HEALTH_PATH } from '../local-stack/server.js';
 import { registryLayout, stopOrphanRegistry } from '../local-stack/registry/index.js';
+import { removeHostingContainers } from '../local-stack/services/sagemaker/hosting/cleanup.js';
+import { LABELS } from '../local-stack/services/sagemaker/hosting/fleet.js';
+import { readStateDocuments } from '../local-stack/state.js';
 import type { LocalOptions } from './options.js';
 import { toFlags } from './options.js';
 import {
@@ -47,6 +52,8 @@ export async function up(
   if (existing !== undefined && isServeProcess(existing)) {
     return { info: await waitUntilReady(options.dataDir, existing), alreadyRunning: true };
   }
+  // Refused here, before anything starts, so the reason is the command's own error and not a log line.
+  readStateDocuments(options.dataDir);
   removeRuntimeFiles(options.dataDir);
   const files = stackFiles(options.dataDir);
   const log = openSync(files.log, 'a');
@@ -63,29 +70,54 @@ export async function up(
   }
 }
 
-/** Stops the data directory's stack (SIGTERM, which stops containers and the registry). */
-export async function down(dataDir: string): Promise<'stopped' | 'orphan-registry-stopped' | 'not-running'> {
+/** What `down` found: a running stack it stopped, or what a stack killed outright left behind. */
+export type DownResult =
+  { stopped: 'stack' } | { stopped: 'leftovers'; registry: boolean; containers: number };
+
+/**
+ * Stops the data directory's stack (SIGTERM, which stops containers and the registry). A stack that was
+ * killed outright ran no shutdown, so its registry process and endpoint containers are stopped here.
+ */
+export async function down(dataDir: string, docker: ContainerEngine = new DockerCli()): Promise<DownResult> {
   const pid = readPid(dataDir);
   if (pid === undefined || !isServeProcess(pid)) {
     removeRuntimeFiles(dataDir);
-    // A stack that was killed outright leaves its registry behind.
-    return stopOrphanRegistry(registryLayout(dataDir).pidFile) ? 'orphan-registry-stopped' : 'not-running';
+    return { stopped: 'leftovers', ...(await stopLeftovers(dataDir, docker)) };
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isServeProcess(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
-      stopOrphanRegistry(registryLayout(dataDir).pidFile);
       removeRuntimeFiles(dataDir);
+      await stopLeftovers(dataDir, docker);
       throw new Error(
-        `The local stack (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s and was killed with its ` +
-          `registry; containers it started may still run. See ${stackFiles(dataDir).log}.`
+        `The local stack (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s and was killed, with its ` +
+          `registry and containers. See ${stackFiles(dataDir).log}.`
       );
     }
     await sleep(100);
   }
-  return 'stopped';
+  return { stopped: 'stack' };
+}
+
+/** Stops the registry process and removes the endpoint containers of a stack that is no longer running. */
+async function stopLeftovers(
+  dataDir: string,
+  docker: ContainerEngine
+): Promise<{ registry: boolean; containers: number }> {
+  const registry = stopOrphanRegistry(registryLayout(dataDir).pidFile);
+  try {
+    return { registry, containers: await removeHostingContainers(dataDir, docker) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // Without a docker command there are no containers to remove.
+    if (/\bENOENT\b/.test(message)) return { registry, containers: 0 };
+    throw new Error(
+      `Could not remove the endpoint containers the stopped local stack left behind: ${message}. ` +
+        `Remove them with: docker rm --force $(docker ps --all --quiet --filter 'label=${LABELS.stack}=${resolve(dataDir)}')`
+    );
+  }
 }
 
 async function waitUntilReady(dataDir: string, pid: number): Promise<RuntimeInfo> {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { down, runningStack, up } from './daemon.js';
+import { down, runningStack, up, type DownResult } from './daemon.js';
 import { formatExports, localStackEnvironment, shellQuote } from './environment.js';
 import {
   DEFAULT_DATA_DIR,
@@ -30,12 +30,16 @@ Options:
   --token-ttl <seconds>   lifetime of registry passwords from GetAuthorizationToken (default: 43200)
 `;
 
-const DOWN_MESSAGES = {
-  stopped: 'Local stack stopped.',
-  'orphan-registry-stopped':
-    'The local stack was not running; stopped the registry a killed stack left behind.',
-  'not-running': 'The local stack was not running.'
-} as const;
+function downMessage(result: DownResult): string {
+  if (result.stopped === 'stack') return 'Local stack stopped.';
+  const leftovers = [
+    ...(result.registry ? ['the registry'] : []),
+    ...(result.containers > 0 ? [`${result.containers} endpoint container(s)`] : [])
+  ];
+  return leftovers.length === 0
+    ? 'The local stack was not running.'
+    : `The local stack was not running; stopped ${leftovers.join(' and ')} a killed stack left behind.`;
+}
 
 /** The --data-dir flag a later command needs to find the same stack; none for the default directory. */
 function dataDirFlag(dataDir: string): string {
@@ -70,7 +74,7 @@ export async function runCli(
         return 0;
       }
       case 'down':
-        print(DOWN_MESSAGES[await down(options.dataDir)]);
+        print(downMessage(await down(options.dataDir)));
         return 0;
       case 'status': {
         const running = await runningStack(options.dataDir);

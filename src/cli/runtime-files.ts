@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../local-stack/state.js';
 
 /** What a running `modelship local serve` records in its data directory once it answers. */
 export interface RuntimeInfo {
@@ -38,11 +39,11 @@ export function readRuntime(dataDir: string): RuntimeInfo | undefined {
 }
 
 export function writePid(dataDir: string, pid: number): void {
-  writeFileSync(stackFiles(dataDir).pid, `${pid}\n`);
+  writeFileAtomically(stackFiles(dataDir).pid, `${pid}\n`);
 }
 
 export function writeRuntime(info: RuntimeInfo): void {
-  writeFileSync(stackFiles(info.dataDir).runtime, JSON.stringify(info, null, 2) + '\n');
+  writeFileAtomically(stackFiles(info.dataDir).runtime, JSON.stringify(info, null, 2) + '\n');
 }
 
 export function removeRuntimeFiles(dataDir: string): void {

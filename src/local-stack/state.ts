@@ -1,62 +1,116 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Persists each service's state as one JSON document in the data directory, so a deployment survives
- * `modelship local down` / `up`. Writes go to a temporary file first and are renamed into place, so a
- * crash never leaves half a document.
+ * `modelship local down` / `up`. Every document is read when the store opens, so a corrupt one stops
+ * the start (naming the file) instead of failing each request later; writes are atomic (see
+ * writeFileAtomically), so a crash never leaves half a document.
  */
 export class StateStore {
-  private readonly documents = new Map<string, unknown>();
+  private readonly documents: Map<string, unknown>;
 
   constructor(readonly dataDir: string) {
-    mkdirSync(join(dataDir, 'state'), { recursive: true });
+    mkdirSync(stateDir(dataDir), { recursive: true });
+    this.documents = readStateDocuments(dataDir);
   }
 
-  /** The live document for `name`, loaded from disk the first time or created from `initial`. */
+  /** The live document for `name`, as loaded at the start or created from `initial`. */
   document<T>(name: string, initial: () => T): T {
     const existing = this.documents.get(name);
     if (existing !== undefined) return existing as T;
-    const loaded = this.load<T>(name) ?? initial();
-    this.documents.set(name, loaded);
-    return loaded;
+    const created = initial();
+    this.documents.set(name, created);
+    return created;
   }
 
   save(name: string): void {
     const document = this.documents.get(name);
     if (document === undefined) return;
-    const path = this.pathOf(name);
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(document, null, 1));
-    renameSync(temporary, path);
+    writeFileAtomically(join(stateDir(this.dataDir), `${name}.json`), JSON.stringify(document, null, 1));
   }
+}
 
-  /**
-   * The stored document, or undefined when there is none yet. A document that cannot be read is an
-   * error, not an empty state: starting afresh would overwrite it on the next save.
-   */
-  private load<T>(name: string): T | undefined {
-    const path = this.pathOf(name);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    try {
-      return JSON.parse(text, reviveDates) as T;
-    } catch (error) {
-      throw new Error(
-        `The local stack's state file ${path} is not valid JSON (${(error as Error).message}). ` +
-          `Repair it, or move it away to start that service's state afresh.`
-      );
-    }
+/** State a start cannot use: each file named with what is wrong with it, and how to go on. */
+export class CorruptStateError extends Error {
+  constructor(readonly files: { path: string; problem: string }[]) {
+    super(
+      files.map(({ path, problem }) => `The local stack's state file ${path} ${problem}.`).join('\n') +
+        `\nThe local stack was not started. Restore the file from a backup, or move it away to start ` +
+        `that service's state afresh (its resources are forgotten):\n` +
+        files.map(({ path }) => `  mv '${path}' '${path}.corrupt'`).join('\n')
+    );
+    this.name = 'CorruptStateError';
   }
+}
 
-  private pathOf(name: string): string {
-    return join(this.dataDir, 'state', `${name}.json`);
+/**
+ * Every state document of the data directory, by name; throws CorruptStateError naming each file that
+ * is not a JSON object. Temporary files of writes a crash interrupted are removed: the document they
+ * would have replaced is still whole.
+ */
+export function readStateDocuments(dataDir: string): Map<string, unknown> {
+  const documents = new Map<string, unknown>();
+  const corrupt: { path: string; problem: string }[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(stateDir(dataDir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return documents;
+    throw error;
   }
+  for (const name of names.sort()) {
+    const path = join(stateDir(dataDir), name);
+    if (name.endsWith('.tmp')) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    if (!name.endsWith('.json')) continue;
+    let document: unknown;
+    try {
+      document = JSON.parse(readFileSync(path, 'utf8'), reviveDates);
+    } catch (error) {
+      corrupt.push({ path, problem: `is not valid JSON (${(error as Error).message})` });
+      continue;
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      corrupt.push({ path, problem: 'does not hold a JSON object' });
+      continue;
+    }
+    documents.set(name.slice(0, -'.json'.length), document);
+  }
+  if (corrupt.length > 0) throw new CorruptStateError(corrupt);
+  return documents;
+}
+
+/**
+ * Replaces `path` with `text` so that a crash at any moment leaves either the old file or the new one:
+ * written to a temporary file in the same directory, flushed to disk, then renamed over the old.
+ */
+export function writeFileAtomically(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const file = openSync(temporary, 'w');
+  try {
+    writeSync(file, text);
+    fsyncSync(file);
+  } finally {
+    closeSync(file);
+  }
+  renameSync(temporary, path);
+}
+
+function stateDir(dataDir: string): string {
+  return join(dataDir, 'state');
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

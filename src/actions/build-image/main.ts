@@ -1,16 +1,15 @@
 import * as core from '@actions/core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionError } from '../../lib/errors.js';
-import { runCommand } from '../../lib/exec.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
+import { actionLog } from '../../lib/log.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
+import { runBuild } from './build.js';
 import { buildCommand, type BuildPlan } from './command.js';
 import { creationTime } from './created.js';
 import { inspectImage, probeDockerEngine } from './docker.js';
-import { failingStep, failureReason } from './failure.js';
 import { mergeLabels, ociLabels } from './labels.js';
 import { defaultTags } from './tags.js';
 import { Output, parseInputs } from './inputs.js';
@@ -48,23 +47,12 @@ export async function run(): Promise<void> {
   for (const warning of command.warnings) core.warning(warning);
 
   try {
-    const started = Date.now();
-    const result = await core.group(
+    const { imageId, buildSeconds } = await runBuild(
+      command,
       `docker ${builder === 'buildx' ? 'buildx build' : 'build'} ${references[0]}`,
-      () => runCommand('docker', command.args, { env: command.env })
+      plan.imageIdFile,
+      actionLog
     );
-    const buildSeconds = (Date.now() - started) / 1000;
-    if (result.exitCode !== 0) {
-      const output = `${result.stdout}\n${result.stderr}`;
-      const step = failingStep(output);
-      const reason = failureReason(output);
-      throw new ActionError(
-        `The image build failed${step ? ` at ${step}` : ''}${reason ? `: ${reason}` : ''}.`,
-        'The full builder output is in the log group above.'
-      );
-    }
-
-    const imageId = readFileSync(plan.imageIdFile, 'utf8').trim();
     // A multi-platform result is not in the local image store, so it has no local size.
     const size = command.loadsImage ? (await inspectImage(imageId)).size : undefined;
     const metadata = {

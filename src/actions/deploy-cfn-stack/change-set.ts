@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../../lib/errors.js';
 import { asSentence } from './failures.js';
-import { Backoff, isThrottling, type Clock } from './polling.js';
+import type { Clock } from '../../lib/clock.js';
+import { Backoff, isThrottling } from './polling.js';
 import type { DeployRequest, TemplateLocation } from './types.js';
 
 /** The exact CreateChangeSet request for a deploy: a pure function, so the tests read it directly. */

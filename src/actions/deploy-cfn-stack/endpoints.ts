@@ -1,8 +1,9 @@
 import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../../lib/errors.js';
-import { Backoff, isThrottling, type Clock } from './polling.js';
-import type { Log } from './types.js';
+import type { Clock } from '../../lib/clock.js';
+import { Backoff, isThrottling } from './polling.js';
+import type { Log } from '../../lib/log.js';
 
 export const ENDPOINT_TYPE = 'AWS::SageMaker::Endpoint';
 

@@ -11,7 +11,8 @@ import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summa
 import { CHANGE_COLUMNS, changeSummaryRows } from './change-table.js';
 import { deploy } from './deploy.js';
 import { StackOperationFailed } from './failures.js';
-import { systemClock } from './polling.js';
+import { systemClock } from '../../lib/clock.js';
+import { actionLog } from '../../lib/log.js';
 import { teardown } from './teardown.js';
 import type { DeployResult, Engine } from './types.js';
 import { Output, parseInputs } from './inputs.js';
@@ -72,7 +73,7 @@ function createEngine(config: { region: string; maxAttempts: number }): Engine {
     s3: () => (s3 ??= new S3Client(config)),
     region: config.region,
     clock: systemClock,
-    log: { info: (message) => core.info(message), warning: (message) => core.warning(message) },
+    log: actionLog,
     onChanges: (stackName, rows) =>
       writeSummaryTable(`Changes to stack ${stackName}`, CHANGE_COLUMNS, changeSummaryRows(rows)),
     token: () => `modelship-${randomUUID()}`

@@ -1,13 +1,4 @@
-/** Time as the pollers see it; injectable so tests run waits instantly. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
+import type { Clock } from '../../lib/clock.js';
 
 export interface BackoffLimits {
   minMs: number;

@@ -7,13 +7,8 @@ import type {
 } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { Clock } from './polling.js';
-
-/** Where the engine reports progress: the action passes @actions/core, tests collect lines. */
-export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
-}
+import type { Clock } from '../../lib/clock.js';
+import type { Log } from '../../lib/log.js';
 
 /** The template as CloudFormation receives it: inline, or a URL after an upload to S3. */
 export type TemplateLocation = { body: string } | { url: string };

@@ -1,10 +1,12 @@
 import type { CloudFormationClient, Stack, StackEvent } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../../lib/errors.js';
 import { formatEvent, isStackEvent, StackEventCursor } from './events.js';
-import { Backoff, isThrottling, type Clock } from './polling.js';
+import type { Clock } from '../../lib/clock.js';
+import { Backoff, isThrottling } from './polling.js';
 import { isInProgress, isTerminal } from './stack-state.js';
 import { describeStack } from './stacks.js';
-import type { Engine, Log } from './types.js';
+import type { Log } from '../../lib/log.js';
+import type { Engine } from './types.js';
 
 export interface StackWait {
   client: CloudFormationClient;

@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { ActionError } from '../../lib/errors.js';
 import { runCommand } from '../../lib/exec.js';
+import type { ActionLog, Log } from '../../lib/log.js';
 import type { LocalImage } from './decision.js';
 import {
   inspectImageArgs,
@@ -38,7 +38,8 @@ export async function dockerLogin(
   configDir: string,
   registry: string,
   credentials: { username: string; password: string },
-  credentialsHint: string
+  credentialsHint: string,
+  log: Log
 ): Promise<void> {
   const result = await runCommand('docker', loginArgs(configDir, registry, credentials.username), {
     stdin: credentials.password,
@@ -47,16 +48,21 @@ export async function dockerLogin(
   if (result.exitCode !== 0) {
     throw loginFailure(registry, `${result.stdout}\n${result.stderr}`, credentialsHint);
   }
-  core.info(`Logged in to ${registry} (temporary Docker config).`);
+  log.info(`Logged in to ${registry} (temporary Docker config).`);
 }
 
 /** Tags the local image as the remote reference and pushes it; returns the manifest digest docker printed. */
-export async function tagAndPush(configDir: string, image: string, reference: string): Promise<string> {
+export async function tagAndPush(
+  configDir: string,
+  image: string,
+  reference: string,
+  log: ActionLog
+): Promise<string> {
   const tagged = await runCommand('docker', tagArgs(image, reference), { silent: true });
   if (tagged.exitCode !== 0) {
     throw new ActionError(`docker tag ${image} ${reference} failed: ${tagged.stderr.trim()}`);
   }
-  const result = await core.group(`docker push ${reference}`, () =>
+  const result = await log.group(`docker push ${reference}`, () =>
     runCommand('docker', pushArgs(configDir, reference))
   );
   const output = `${result.stdout}\n${result.stderr}`;

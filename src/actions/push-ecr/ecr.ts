@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -12,6 +11,7 @@ import {
   type Repository
 } from '@aws-sdk/client-ecr';
 import { ActionError } from '../../lib/errors.js';
+import type { ActionLog, Log } from '../../lib/log.js';
 import { RETRY_ADVICE } from './failures.js';
 import { ACCEPTED_MEDIA_TYPES, configDigestOf, type RemoteImage } from './manifest.js';
 import type { TagMutability } from './mutability.js';
@@ -39,7 +39,8 @@ export async function ensureRepository(
   ecr: ECRClient,
   repositoryName: string,
   registryId: string | undefined,
-  create: RepositorySettings | undefined
+  create: RepositorySettings | undefined,
+  log: Log
 ): Promise<EcrRepository> {
   const ids = registryId !== undefined ? { registryId } : {};
   try {
@@ -69,7 +70,7 @@ export async function ensureRepository(
       new PutLifecyclePolicyCommand({ ...ids, repositoryName, lifecyclePolicyText: create.lifecyclePolicy })
     );
   }
-  core.info(
+  log.info(
     `Created the ECR repository ${repositoryName} (${create.imageTagMutability}, scan on push ${create.scanOnPush ? 'on' : 'off'}${create.lifecyclePolicy !== undefined ? ', lifecycle policy' : ''}).`
   );
   return described(created.repository, repositoryName, true);
@@ -144,17 +145,21 @@ export interface RegistryLogin {
 }
 
 /** A registry login from GetAuthorizationToken; the token and password are masked before anything else. */
-export async function registryLogin(ecr: ECRClient, registryId: string): Promise<RegistryLogin> {
+export async function registryLogin(
+  ecr: ECRClient,
+  registryId: string,
+  log: ActionLog
+): Promise<RegistryLogin> {
   const answer = await ecr.send(new GetAuthorizationTokenCommand({ registryIds: [registryId] }));
   const data = answer.authorizationData?.[0];
   if (!data?.authorizationToken || !data.proxyEndpoint) {
     throw new ActionError('ECR GetAuthorizationToken returned no token.');
   }
-  core.setSecret(data.authorizationToken);
+  log.setSecret(data.authorizationToken);
   const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
   const password = decoded.slice(separator + 1);
-  core.setSecret(password);
+  log.setSecret(password);
   if (separator <= 0 || password === '') {
     throw new ActionError('ECR GetAuthorizationToken returned a token that is not user:password.');
   }

@@ -3,6 +3,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
+import { actionLog } from '../../lib/log.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
 import { cleanUpDockerConfig, createDockerConfigDir, removeDockerConfigDir } from './docker-config.js';
 import { inspectLocalImage } from './docker.js';
@@ -11,6 +12,9 @@ import { pushImage } from './push.js';
 import type { PushTarget } from './target.js';
 import { ecrTarget, registryTarget } from './targets.js';
 import { Output, parseInputs, type PushInputs } from './inputs.js';
+
+/** The post step finds the temporary Docker config directory to remove under this state name. */
+const DOCKER_CONFIG_STATE = 'docker-config-dir';
 
 export async function run(): Promise<void> {
   const inputs = parseInputs(readActionInput, readGitHubContext().workspace);
@@ -21,6 +25,7 @@ export async function run(): Promise<void> {
       ? new ECRClient(awsClientConfig(inputs.destination.awsRegion))
       : undefined;
   const configDir = createDockerConfigDir();
+  core.saveState(DOCKER_CONFIG_STATE, configDir);
   try {
     const target = await pushTarget(inputs, ecr, configDir);
     const result = await pushImage(target, {
@@ -28,7 +33,8 @@ export async function run(): Promise<void> {
       local,
       tags: inputs.tags,
       requireDockerManifest: inputs.requireDockerManifest,
-      configDir
+      configDir,
+      log: actionLog
     });
     const references = inputs.tags.map((tag) => `${target.repositoryUri}:${tag}`);
     setOutputs({
@@ -65,7 +71,7 @@ export async function run(): Promise<void> {
 
 /** The post step: removes the temporary Docker config main may have left behind when it was stopped. */
 export async function post(): Promise<void> {
-  cleanUpDockerConfig();
+  cleanUpDockerConfig(core.getState(DOCKER_CONFIG_STATE), actionLog);
 }
 
 async function pushTarget(
@@ -75,14 +81,15 @@ async function pushTarget(
 ): Promise<PushTarget> {
   const destination = inputs.destination;
   if (destination.kind === 'registry') {
-    return registryTarget(destination.registry, inputs.repository, destination, configDir);
+    return registryTarget(destination.registry, inputs.repository, destination, configDir, actionLog);
   }
   const client = ecr as ECRClient;
   const repository = await ensureRepository(
     client,
     inputs.repository,
     destination.registryId,
-    destination.create
+    destination.create,
+    actionLog
   );
-  return ecrTarget(client, inputs.repository, repository);
+  return ecrTarget(client, inputs.repository, repository, actionLog);
 }

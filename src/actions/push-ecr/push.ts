@@ -1,5 +1,5 @@
-import * as core from '@actions/core';
 import { ActionError } from '../../lib/errors.js';
+import type { ActionLog } from '../../lib/log.js';
 import { decideTags, type LocalImage, type TagState } from './decision.js';
 import { tagAndPush } from './docker.js';
 import { sageMakerManifestProblem, type RemoteImage } from './manifest.js';
@@ -11,6 +11,7 @@ export interface PushRequest {
   tags: readonly string[];
   requireDockerManifest: boolean;
   configDir: string;
+  log: ActionLog;
 }
 
 export interface PushResult {
@@ -47,11 +48,11 @@ export async function pushImage(target: PushTarget, request: PushRequest): Promi
   const toPush = states.filter((state) => state.action === 'push');
   for (const state of states) {
     if (state.action === 'keep')
-      core.info(
+      request.log.info(
         `${target.repositoryUri}:${state.tag} already holds this image (${state.remote.digest}): not pushed again.`
       );
     if (state.action === 'push' && state.reason === 'moves')
-      core.info(`${target.repositoryUri}:${state.tag} moves from ${state.from} to this image.`);
+      request.log.info(`${target.repositoryUri}:${state.tag} moves from ${state.from} to this image.`);
   }
   const kept = states.find((state) => state.action === 'keep');
   if (toPush.length === 0 && kept) {
@@ -62,7 +63,12 @@ export async function pushImage(target: PushTarget, request: PushRequest): Promi
   await target.login(request.configDir);
   let digest = '';
   for (const state of toPush) {
-    digest = await tagAndPush(request.configDir, request.image, `${target.repositoryUri}:${state.tag}`);
+    digest = await tagAndPush(
+      request.configDir,
+      request.image,
+      `${target.repositoryUri}:${state.tag}`,
+      request.log
+    );
   }
   const remote = await verifyPushed(
     target,
@@ -92,7 +98,7 @@ function checkManifest(request: PushRequest, reference: string, remote: RemoteIm
   const problem = sageMakerManifestProblem(reference, remote.mediaType);
   if (!problem) return;
   if (request.requireDockerManifest) throw new ActionError(problem);
-  core.warning(problem);
+  request.log.warning(problem);
 }
 
 function result(target: PushTarget, remote: RemoteImage, pushed: boolean, tags: TagState[]): PushResult {

@@ -1,4 +1,5 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ActionLog } from '../../lib/log.js';
 import { dockerLogin, inspectRemoteTag } from './docker.js';
 import { registryLogin, remoteTags, type EcrRepository } from './ecr.js';
 import type { RemoteImage } from './manifest.js';
@@ -6,19 +7,25 @@ import { isTagImmutable } from './mutability.js';
 import type { PushTarget } from './target.js';
 
 /** An ECR repository: tags are read with one BatchGetImage call, the login comes from GetAuthorizationToken. */
-export function ecrTarget(ecr: ECRClient, repositoryName: string, repository: EcrRepository): PushTarget {
+export function ecrTarget(
+  ecr: ECRClient,
+  repositoryName: string,
+  repository: EcrRepository,
+  log: ActionLog
+): PushTarget {
   return {
     registry: repository.repositoryUri.split('/')[0] as string,
     repositoryUri: repository.repositoryUri,
     lookup: (tags) => remoteTags(ecr, repositoryName, repository.registryId, tags),
     isImmutable: (tag) => isTagImmutable(repository.mutability, tag),
     login: async (configDir) => {
-      const login = await registryLogin(ecr, repository.registryId);
+      const login = await registryLogin(ecr, repository.registryId, log);
       await dockerLogin(
         configDir,
         login.registry,
         login,
-        'The token from ECR GetAuthorizationToken was refused; check the system clock and that the role may call ecr:GetAuthorizationToken, then re-run.'
+        'The token from ECR GetAuthorizationToken was refused; check the system clock and that the role may call ecr:GetAuthorizationToken, then re-run.',
+        log
       );
     }
   };
@@ -37,7 +44,8 @@ export function registryTarget(
   registry: string,
   repositoryName: string,
   credentials: RegistryCredentials,
-  configDir: string
+  configDir: string,
+  log: ActionLog
 ): PushTarget {
   const repositoryUri = `${registry}/${repositoryName}`;
   let loggedIn: Promise<void> | undefined;
@@ -46,7 +54,8 @@ export function registryTarget(
       configDir,
       registry,
       credentials,
-      "Check the 'username' and 'password' inputs (a token with push access) and the 'registry' address."
+      "Check the 'username' and 'password' inputs (a token with push access) and the 'registry' address.",
+      log
     ));
   return {
     registry,

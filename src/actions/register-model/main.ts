@@ -8,15 +8,14 @@ import { authorizationHeader, MlflowClient } from './mlflow-client.js';
 import { registerMlflow, resolveMlflow } from './mlflow.js';
 import { registerSageMaker, resolveSageMaker } from './sagemaker.js';
 import { versionSummary } from './summary.js';
-import type { Log, RegisteredVersion } from './types.js';
+import { actionLog as log } from '../../lib/log.js';
+import type { RegisteredVersion } from './types.js';
 import { Output, parseInputs, type Inputs } from './inputs.js';
 
 export interface RunOptions {
   read?: InputReader;
   env?: NodeJS.ProcessEnv;
 }
-
-const log: Log = { info: (message) => core.info(message), warning: (message) => core.warning(message) };
 
 export async function run(options: RunOptions = {}): Promise<void> {
   const env = options.env ?? process.env;

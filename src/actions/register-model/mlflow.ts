@@ -2,7 +2,8 @@ import { ActionError, describeError } from '../../lib/errors.js';
 import { sameImage } from './image-uri.js';
 import { lineageProperties } from './lineage.js';
 import type { MlflowClient, MlflowModelVersion } from './mlflow-client.js';
-import type { Log, MlflowRegistration, RegisteredVersion } from './types.js';
+import type { Log } from '../../lib/log.js';
+import type { MlflowRegistration, RegisteredVersion } from './types.js';
 
 /** Version tags naming the image and approval status, next to the lineage and metric tags. */
 export const IMAGE_URI_TAG = 'image.uri';

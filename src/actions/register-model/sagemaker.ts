@@ -11,7 +11,8 @@ import {
 import { ActionError, describeError } from '../../lib/errors.js';
 import { sameImage } from './image-uri.js';
 import { modelPackageGroupRequest, modelPackageRequest } from './sagemaker-request.js';
-import type { Log, RegisteredVersion, SageMakerRegistration } from './types.js';
+import type { Log } from '../../lib/log.js';
+import type { RegisteredVersion, SageMakerRegistration } from './types.js';
 
 /**
  * Registers the image as a version of the model package group, creating the group when missing. A

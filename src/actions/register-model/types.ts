@@ -58,8 +58,3 @@ export interface RegisteredVersion {
   /** Lineage and metrics as recorded on the version, for the summary. */
   properties: Record<string, string>;
 }
-
-export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
-}

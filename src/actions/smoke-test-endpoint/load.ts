@@ -1,5 +1,5 @@
 import type { SmokeCase } from './cases.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../lib/clock.js';
 import type { EndpointInvoker, Outcome } from './invoker.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';
 

@@ -8,7 +8,7 @@ import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
 import { CaseFileError, formatProblem, loadCases } from './cases.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../../lib/clock.js';
 import { formatMs } from './expectations.js';
 import { expandGlobs } from './glob.js';
 import { httpInvoker } from './http-invoker.js';

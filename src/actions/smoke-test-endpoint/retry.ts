@@ -1,5 +1,5 @@
 import type { SmokeRequest } from './cases.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../lib/clock.js';
 import type { EndpointInvoker, Outcome } from './invoker.js';
 
 export interface RetryPolicy {

@@ -1,5 +1,5 @@
 import type { SmokeCase } from './cases.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../lib/clock.js';
 import { checkAnswer, type Mismatch } from './expectations.js';
 import type { EndpointInvoker } from './invoker.js';
 import { runLoad, type LoadPlan, type LoadResult } from './load.js';

@@ -1,6 +1,6 @@
 import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ActionError, InputError, describeError } from '../../lib/errors.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../lib/clock.js';
 
 export interface WaitOptions {
   timeoutMs: number;

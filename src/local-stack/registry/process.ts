@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomically } from '../state.js';
 import type { RegistryLayout } from './layout.js';
 
 export interface RegistryProcess {
@@ -43,7 +44,7 @@ export async function startRegistryProcess(
       )
     );
   });
-  writeFileSync(layout.pidFile, String(child.pid));
+  writeFileAtomically(layout.pidFile, String(child.pid));
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await answers(address, authorization))) {

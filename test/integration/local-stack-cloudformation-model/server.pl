@@ -1,13 +1,15 @@
 # A SageMaker-style model server for the local CloudFormation integration tests: started with `serve`,
 # answers GET /ping and POST /invocations on port 8080 with the model version it was built as. Built with
-# MODEL_HEALTHY other than "true" it fails to load and exits at once, as a broken model image does. Perl because
+# MODEL_HEALTHY "loading" it serves but /ping answers 503 for ever (an endpoint stays Creating or Updating);
+# with any other value than "true" it fails to load and exits at once, as a broken model image does. Perl because
 # debian:bookworm-slim ships it: the image builds offline.
 use strict;
 use warnings;
 use IO::Socket::INET;
 
 die "expected the serve argument\n" unless ($ARGV[0] // '') eq 'serve';
-unless (($ENV{MODEL_HEALTHY} // 'true') eq 'true') {
+my $healthy = $ENV{MODEL_HEALTHY} // 'true';
+unless ($healthy eq 'true' || $healthy eq 'loading') {
   die "model failed to load: weights missing\n";
 }
 my $server = IO::Socket::INET->new(LocalPort => 8080, Listen => 16, ReuseAddr => 1) or die "listen: $!\n";
@@ -23,7 +25,7 @@ while (my $client = $server->accept) {
   read($client, $body, $length) if $length > 0;
   my ($status, $reply) = (404, '{"error":"not found"}');
   if ($path eq '/ping') {
-    ($status, $reply) = (200, '{"status":"ok"}');
+    ($status, $reply) = $healthy eq 'true' ? (200, '{"status":"ok"}') : (503, '{"status":"loading"}');
   } elsif ($method eq 'POST' && $path eq '/invocations') {
     ($status, $reply) = (200, qq({"version":"$ENV{MODEL_VERSION}","bytes":) . length($body) . '}');
   }

@@ -44,9 +44,18 @@ export function createResourceProviders(
 /** CloudFormation (AWS Query protocol, API version 2010-05-15). */
 export function createCloudFormationService(options: CloudFormationServiceOptions): CloudFormationService {
   const store = new StackStore(options.state);
-  recoverInterruptedOperations(store);
+  const cleanups = recoverInterruptedOperations(store);
   const providers = createResourceProviders(options.invoke, options.pollIntervalMs ?? 500);
   const deployments = new Deployments({ store, providers });
+  for (const stack of cleanups) {
+    const caller = {
+      region: stack.region,
+      accountId: stack.accountId,
+      accessKeyId: '',
+      state: options.state
+    };
+    void deployments.resumeCleanup(stack, caller);
+  }
   const runtime: CloudFormationRuntime = { store, deployments, providers };
   return {
     service: {

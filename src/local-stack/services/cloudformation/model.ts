@@ -80,6 +80,11 @@ export interface RollbackTarget {
   configuration: StackConfiguration;
   outputs: OutputRecord[];
   resources: Record<string, ResourceRecord>;
+  /**
+   * Physical resources the update created that its rollback still has to delete, saved before the rollback
+   * points the records back at the old ones, so a restart does not orphan them.
+   */
+  leftovers?: ResourceRecord[];
 }
 
 /** botocore's Change shape. */

@@ -1,11 +1,13 @@
-import { isInProgress, STACK_RESOURCE_TYPE } from './model.js';
+import { isInProgress, STACK_RESOURCE_TYPE, type StackRecord } from './model.js';
 import type { StackStore } from './store.js';
 
 /**
- * Where a stack operation ends when the local stack stopped in the middle of it. Nothing is resumed: the
- * resources may be half-made, so the stack lands in the failed state AWS uses for an operation that could
- * not finish: an update in UPDATE_ROLLBACK_FAILED (ContinueUpdateRollback rolls it back), anything else
- * in a state DeleteStack accepts.
+ * Where a stack operation ends when the local stack stopped in the middle of it. The resources may be
+ * half-made, so the stack lands in the failed state AWS uses for an operation that could not finish: an
+ * update in UPDATE_ROLLBACK_FAILED (ContinueUpdateRollback rolls it back), anything else in a state
+ * DeleteStack accepts. Every resource a handler had started to create is in the stack with its physical
+ * id (handlers claim it before creating), so that rollback or delete removes it. Only the cleanup phase
+ * of an update is resumed: the update itself succeeded, and what is left is deleting the old resources.
  */
 const FAILED_STATES: Record<string, string> = {
   CREATE_IN_PROGRESS: 'CREATE_FAILED',
@@ -25,10 +27,20 @@ export function failedState(status: string): string {
   return FAILED_STATES[status] ?? status.replace('_IN_PROGRESS', '_FAILED');
 }
 
-export function recoverInterruptedOperations(store: StackStore): void {
+/** Settles every interrupted operation; returns the stacks whose update cleanup must run again. */
+export function recoverInterruptedOperations(store: StackStore): StackRecord[] {
+  const cleanups: StackRecord[] = [];
   for (const stack of store.stacks) {
+    if (stack.status === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' && stack.rollbackTarget) {
+      cleanups.push(stack);
+      continue;
+    }
     if (!isInProgress(stack.status)) continue;
-    const status = failedState(stack.status);
+    // An update saves its rollback target before it changes anything: without one, nothing changed.
+    const status =
+      stack.status.startsWith('UPDATE_') && !stack.rollbackTarget
+        ? 'UPDATE_ROLLBACK_COMPLETE'
+        : failedState(stack.status);
     for (const resource of Object.values(stack.resources)) {
       if (!resource.status.endsWith('_IN_PROGRESS')) continue;
       resource.status = resource.status.replace('_IN_PROGRESS', '_FAILED');
@@ -60,4 +72,5 @@ export function recoverInterruptedOperations(store: StackStore): void {
     if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') changeSet.executionStatus = 'EXECUTE_FAILED';
   }
   store.save();
+  return cleanups;
 }

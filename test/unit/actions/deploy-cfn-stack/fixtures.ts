@@ -1,5 +1,5 @@
 import type { Change, DescribeChangeSetOutput, Stack, StackEvent } from '@aws-sdk/client-cloudformation';
-import type { Clock } from '../../../../src/actions/deploy-cfn-stack/polling.js';
+import type { Clock } from '../../../../src/lib/clock.js';
 import type { DeployRequest, Engine } from '../../../../src/actions/deploy-cfn-stack/types.js';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';

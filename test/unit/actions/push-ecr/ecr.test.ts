@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -12,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ensureRepository, registryLogin, remoteTags } from '../../../../src/actions/push-ecr/ecr.js';
 import { MediaType } from '../../../../src/actions/push-ecr/manifest.js';
+import { recordingLog } from '../../../helpers/recording-log.js';
 
 const ACCOUNT = '123456789012';
 const URI = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/acme/model`;
@@ -34,10 +34,16 @@ beforeEach(() => ecrMock.reset());
 describe('ensureRepository', () => {
   it('uses an existing repository as it is, in the given registry', async () => {
     ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [repository] });
-    const found = await ensureRepository(ecr, 'acme/model', ACCOUNT, {
-      scanOnPush: false,
-      imageTagMutability: 'MUTABLE'
-    });
+    const found = await ensureRepository(
+      ecr,
+      'acme/model',
+      ACCOUNT,
+      {
+        scanOnPush: false,
+        imageTagMutability: 'MUTABLE'
+      },
+      recordingLog()
+    );
     expect(found).toEqual({
       repositoryUri: URI,
       registryId: ACCOUNT,
@@ -57,11 +63,17 @@ describe('ensureRepository', () => {
       .rejects(new RepositoryNotFoundException({ message: 'not found', $metadata: {} }));
     ecrMock.on(CreateRepositoryCommand).resolves({ repository });
     ecrMock.on(PutLifecyclePolicyCommand).resolves({});
-    const created = await ensureRepository(ecr, 'acme/model', undefined, {
-      scanOnPush: true,
-      imageTagMutability: 'IMMUTABLE',
-      lifecyclePolicy: '{"rules":[]}'
-    });
+    const created = await ensureRepository(
+      ecr,
+      'acme/model',
+      undefined,
+      {
+        scanOnPush: true,
+        imageTagMutability: 'IMMUTABLE',
+        lifecyclePolicy: '{"rules":[]}'
+      },
+      recordingLog()
+    );
     expect(created.created).toBe(true);
     expect(ecrMock).toHaveReceivedCommandWith(CreateRepositoryCommand, {
       repositoryName: 'acme/model',
@@ -78,7 +90,7 @@ describe('ensureRepository', () => {
     ecrMock
       .on(DescribeRepositoriesCommand)
       .rejects(new RepositoryNotFoundException({ message: 'not found', $metadata: {} }));
-    await expect(ensureRepository(ecr, 'acme/model', ACCOUNT, undefined)).rejects.toThrow(
+    await expect(ensureRepository(ecr, 'acme/model', ACCOUNT, undefined, recordingLog())).rejects.toThrow(
       `The ECR repository 'acme/model' does not exist in registry ${ACCOUNT}.`
     );
   });
@@ -141,19 +153,14 @@ describe('registryLogin', () => {
         }
       ]
     });
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const login = await registryLogin(ecr, ACCOUNT).finally(() => spy.mockRestore());
+    const log = recordingLog();
+    const login = await registryLogin(ecr, ACCOUNT, log);
     expect(login).toEqual({
       registry: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
       username: 'AWS',
       password: 's3cret-password'
     });
-    expect(written.join('')).toContain(`::add-mask::${token}`);
-    expect(written.join('')).toContain('::add-mask::s3cret-password');
+    expect(log.secrets).toEqual(expect.arrayContaining([token, 's3cret-password']));
     expect(ecrMock).toHaveReceivedCommandWith(GetAuthorizationTokenCommand, { registryIds: [ACCOUNT] });
   });
 });

@@ -3,9 +3,11 @@ import type { LocalImage } from '../../../../src/actions/push-ecr/decision.js';
 import { MediaType, type RemoteImage } from '../../../../src/actions/push-ecr/manifest.js';
 import type { PushTarget } from '../../../../src/actions/push-ecr/target.js';
 
-const tagAndPush = jest.fn<(configDir: string, image: string, reference: string) => Promise<string>>();
+const tagAndPush =
+  jest.fn<(configDir: string, image: string, reference: string, log: unknown) => Promise<string>>();
 jest.unstable_mockModule('../../../../src/actions/push-ecr/docker.js', () => ({ tagAndPush }));
 const { pushImage } = await import('../../../../src/actions/push-ecr/push.js');
+import { recordingLog } from '../../../helpers/recording-log.js';
 
 const URI = '000000000000.dkr.ecr.us-east-1.amazonaws.com/acme/model';
 const CONFIG = `sha256:${'c'.repeat(64)}`;
@@ -31,12 +33,18 @@ function fakeTarget(tags: Map<string, RemoteImage>, immutable: boolean) {
   return { target, calls };
 }
 
+let log = recordingLog();
+beforeEach(() => {
+  log = recordingLog();
+});
+
 const request = (tags: string[], requireDockerManifest = true) => ({
   image: 'my-model:v1',
   local,
   tags,
   requireDockerManifest,
-  configDir: '/tmp/config'
+  configDir: '/tmp/config',
+  log
 });
 
 const pushesAs = (
@@ -86,7 +94,7 @@ describe('pushImage', () => {
     pushesAs(tags, NEW);
     const { target, calls } = fakeTarget(tags, true);
     const result = await pushImage(target, request(['v1', 'stable']));
-    expect(tagAndPush.mock.calls).toEqual([['/tmp/config', 'my-model:v1', `${URI}:stable`]]);
+    expect(tagAndPush.mock.calls).toEqual([['/tmp/config', 'my-model:v1', `${URI}:stable`, log]]);
     expect(result).toMatchObject({ pushed: true, digest: NEW });
     expect(calls).toEqual({ logins: 1, lookups: 2 });
   });
@@ -110,15 +118,8 @@ describe('pushImage', () => {
       '--provenance=false'
     );
     tags.clear();
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    const result = await pushImage(fakeTarget(tags, false).target, request(['v1'], false)).finally(() =>
-      spy.mockRestore()
-    );
+    const result = await pushImage(fakeTarget(tags, false).target, request(['v1'], false));
     expect(result.mediaType).toBe(MediaType.OciIndex);
-    expect(written.join('')).toContain('::warning::');
+    expect(log.warnings.join('\n')).toContain('--provenance=false');
   });
 });

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { awsClientConfig } from '../../../../src/lib/aws.js';
 import { ensureRepository } from '../../../../src/actions/push-ecr/ecr.js';
+import { recordingLog } from '../../../helpers/recording-log.js';
 
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/model';
 // DescribeRepositories' Repository shape from botocore's ecr/2015-09-21 model.
@@ -43,7 +44,7 @@ describe('SDK retries with the suite’s client configuration (no client mock)',
         }
       }
     });
-    const found = await ensureRepository(client, 'acme/model', undefined, undefined);
+    const found = await ensureRepository(client, 'acme/model', undefined, undefined, recordingLog());
     expect(found.repositoryUri).toBe(URI);
     expect(targets).toEqual(Array(3).fill('AmazonEC2ContainerRegistry_V20150921.DescribeRepositories'));
   });

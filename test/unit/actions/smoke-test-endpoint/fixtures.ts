@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../src/actions/smoke-test-endpoint/clock.js';
+import type { Clock } from '../../../../src/lib/clock.js';
 import { parseCase, type SmokeCase } from '../../../../src/actions/smoke-test-endpoint/cases.js';
 
 /** A clock whose sleeps pass at once and are recorded; `advance` simulates time spent in a request. */

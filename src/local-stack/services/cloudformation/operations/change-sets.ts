@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Operation, RequestContext } from '../../../wire/types.js';
 import { computeChanges } from '../changes.js';
-import { applyConfiguration, type OnFailure } from '../deploy.js';
+import type { OnFailure } from '../lifecycle/create.js';
+import { applyConfiguration } from '../lifecycle/configuration.js';
 import { alreadyExists, invalidChangeSetStatus, validationError } from '../errors.js';
 import type { ChangeSetRecord, StackRecord } from '../model.js';
 import { identityOf } from '../resource-values.js';

@@ -5,6 +5,7 @@ import { generatePhysicalName } from './names.js';
 import { callService, isNotFound, sleep } from './service-call.js';
 import {
   ResourceFailure,
+  type CreateRequest,
   type ExistingResourceRequest,
   type ProvisionedResource,
   type ResourceProvider,
@@ -84,9 +85,13 @@ export function createSageMakerProviders(
       requiresReplacement: (property: string) => property !== 'Tags',
       nameProperty,
       attributes: [nameProperty],
-      async create(request: ResourceRequest): Promise<ProvisionedResource> {
+      async create(request: CreateRequest): Promise<ProvisionedResource> {
         const properties = coerceProperties(request.properties, kinds, request.logicalId);
         const name = nameOf(request, nameProperty);
+        request.claim({
+          physicalId: sageMakerArn(request, kind === 'Model' ? 'model' : 'endpoint-config', name),
+          attributes: { [nameProperty]: name }
+        });
         const output = await call(request, `Create${kind}`, { ...properties, [nameProperty]: name });
         return { physicalId: String(output[`${kind}Arn`]), attributes: { [nameProperty]: name } };
       },
@@ -161,6 +166,10 @@ export function createSageMakerProviders(
     async create(request) {
       const properties = coerceProperties(request.properties, ENDPOINT_KINDS, request.logicalId);
       const name = nameOf(request, 'EndpointName');
+      request.claim({
+        physicalId: sageMakerArn(request, 'endpoint', name),
+        attributes: { EndpointName: name }
+      });
       const output = await call(request, 'CreateEndpoint', {
         EndpointName: name,
         EndpointConfigName: properties['EndpointConfigName'],
@@ -228,6 +237,11 @@ function nameOf(request: ResourceRequest, property: string): string {
   return typeof given === 'string'
     ? given
     : generatePhysicalName(request.stackName, request.logicalId, NAME_LENGTH);
+}
+
+/** The ARN SageMaker gives a resource (its name in lower case), known before the call that creates it. */
+function sageMakerArn(request: ResourceRequest, kind: string, name: string): string {
+  return `arn:aws:sagemaker:${request.caller.region}:${request.caller.accountId}:${kind}/${name.toLowerCase()}`;
 }
 
 function tagsOf(properties: Record<string, unknown>): Map<string, string> {

@@ -19,6 +19,15 @@ export interface ProvisionedResource {
   attributes: Record<string, unknown>;
 }
 
+/** A create: the handler claims what it is about to make before the service call that makes it. */
+export interface CreateRequest extends ResourceRequest {
+  /**
+   * Saves the resource's identity with the stack at once. Handlers whose service call can leave a
+   * resource behind call it first, so a local stack killed during the call still knows what to delete.
+   */
+  claim(resource: ProvisionedResource): void;
+}
+
 export interface ExistingResourceRequest extends ResourceRequest, ProvisionedResource {
   previousProperties: Record<string, unknown>;
 }
@@ -30,7 +39,7 @@ export interface ResourceProvider {
   nameProperty?: string;
   /** The attributes Fn::GetAtt can read. */
   attributes: readonly string[];
-  create(request: ResourceRequest): Promise<ProvisionedResource>;
+  create(request: CreateRequest): Promise<ProvisionedResource>;
   update(request: ExistingResourceRequest): Promise<ProvisionedResource>;
   /** Deleting something already gone succeeds, as CloudFormation's handlers do. */
   delete(request: ExistingResourceRequest): Promise<void>;

@@ -173,6 +173,32 @@ describe('restart during a failed rollback', () => {
   });
 });
 
+describe('a rollback whose cleanup fails', () => {
+  it('keeps what is left to delete, so ContinueUpdateRollback deletes it once SageMaker answers', async () => {
+    const service = inProcess(dataDir);
+    await service.call('CreateStack', { StackName: 'leftovers', TemplateBody: ENDPOINT_STACK });
+    await service.settled();
+    const { sagemaker } = service;
+    const [servingModel] = [...sagemaker.models.keys()];
+    sagemaker.unavailable.add('DeleteModel');
+    await service.call('UpdateStack', {
+      StackName: 'leftovers',
+      TemplateBody: ENDPOINT_STACK.replace('Image: img', 'Image: broken')
+    });
+    await service.settled();
+    const failed = await statusOf(service.call, 'leftovers');
+    expect(failed.StackStatus).toBe('UPDATE_ROLLBACK_FAILED');
+    expect(failed.StackStatusReason).toBe('The following resource(s) failed to delete: [Model]. ');
+    expect(sagemaker.models.size).toBe(2);
+
+    sagemaker.unavailable.clear();
+    await service.call('ContinueUpdateRollback', { StackName: 'leftovers' });
+    await service.settled();
+    expect((await statusOf(service.call, 'leftovers')).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect([...sagemaker.models.keys()]).toEqual([servingModel]);
+  });
+});
+
 describe('TimeoutInMinutes', () => {
   afterEach(() => jest.useRealTimers());
 

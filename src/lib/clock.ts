@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-/** Time as the engine sees it; tests pass a fake one so waits and back-offs take no real time. */
+/** Time as pollers and timers see it; tests pass a fake one so waits and back-offs take no real time. */
 export interface Clock {
   /** Milliseconds, monotonic. */
   now(): number;
