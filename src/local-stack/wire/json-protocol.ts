@@ -54,7 +54,7 @@ export function jsonErrorResponse(error: unknown, contentType: string, requestId
 }
 
 /** How deep a request body may nest: AWS inputs nest a dozen levels, operations and state writes recurse. */
-export const MAX_JSON_DEPTH = 100;
+const MAX_JSON_DEPTH = 100;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -70,7 +70,7 @@ export function parseForm(body: Buffer): URLSearchParams {
 }
 
 /** AWS Query inputs nest a handful of levels (`Parameters.member.1.ParameterKey`); the parser recurses. */
-export const MAX_PARAMETER_SEGMENTS = 20;
+const MAX_PARAMETER_SEGMENTS = 20;
 
 type ParameterTree = Map<string, ParameterTree | string>;
 

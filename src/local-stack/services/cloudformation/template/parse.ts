@@ -60,7 +60,8 @@ const POLICIES: Record<string, string[]> = {
  * bounds refuse alias bombs (a few hundred bytes that expand to billions of values) and nesting deep enough
  * to exhaust the parser's stack, while leaving room for aliases a template legitimately repeats.
  */
-export const TEMPLATE_LIMITS = { depth: 100, values: 100_000 };
+const TEMPLATE_LIMITS = { depth: 100, values: 100_000 };
+const TOO_DEEP = `The template nests deeper than ${TEMPLATE_LIMITS.depth} levels.`;
 
 /** Parses a JSON or YAML template body into the template's sections, with CloudFormation's errors. */
 export function parseTemplate(body: string): Template {
@@ -87,8 +88,6 @@ function checkJsonDepth(value: unknown, depth: number): void {
   for (const member of Object.values(value)) checkJsonDepth(member, depth + 1);
 }
 
-const TOO_DEEP = `The template nests deeper than ${TEMPLATE_LIMITS.depth} levels.`;
-
 function parseYaml(body: string): unknown {
   const lineCounter = new LineCounter();
   const notWellFormed = (offset: number, problem: string) => {
@@ -98,8 +97,8 @@ function parseYaml(body: string): unknown {
   // The syntax tree is built without recursion; the composer that turns it into nodes recurses once per
   // level (and a deep enough document crashes the process, not just the request), so depth is checked first.
   const tokens = [...new Parser(lineCounter.addNewLine).parse(body)];
-  const deepest = deepestToken(tokens);
-  if (deepest) throw notWellFormed(deepest.offset, TOO_DEEP);
+  const tooDeep = firstTokenTooDeep(tokens);
+  if (tooDeep) throw notWellFormed(tooDeep.offset, TOO_DEEP);
 
   let document: Document.Parsed | undefined;
   for (const composed of new Composer().compose(tokens, true, body.length)) {
@@ -113,7 +112,7 @@ function parseYaml(body: string): unknown {
 }
 
 /** The first syntax-tree token nested deeper than the template limit, found without recursion. */
-function deepestToken(tokens: CST.Token[]): CST.Token | undefined {
+function firstTokenTooDeep(tokens: CST.Token[]): CST.Token | undefined {
   const pending: [CST.Token | undefined, number][] = tokens.map((token) => [token, 0]);
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [token, depth] = next;
