@@ -18,6 +18,11 @@ export interface StackContext {
   invoke: Invoker;
   /** Runs when the stack stops (`modelship local down`), e.g. to remove containers a service started. */
   onShutdown(hook: () => Promise<void> | void): void;
+  /**
+   * Runs on `modelship local reset`, before every service's state is emptied: undo what lives outside
+   * the state (containers, registry images).
+   */
+  onReset(hook: () => Promise<void> | void): void;
 }
 
 /** Builds one service, or several that share state (SageMaker and SageMaker Runtime share hosting). */

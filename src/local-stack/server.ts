@@ -33,11 +33,14 @@ export interface LocalEndpointOptions {
   health?: () => Record<string, unknown>;
   /** Called with one line per answered request (method, path, operation, status, time), for the log. */
   onRequest?: (line: string) => void;
+  /** Empties every service's state (`POST /_modelship/reset`, `modelship local reset`). */
+  reset?: () => Promise<void>;
 }
 
 /** The stack's own control routes; no AWS API uses paths starting with an underscore. */
 export const HEALTH_PATH = '/_modelship/health';
 export const FAULTS_PATH = '/_modelship/faults';
+export const RESET_PATH = '/_modelship/reset';
 
 /**
  * The one HTTP endpoint of the local stack. A request is routed the way AWS's front ends tell services
@@ -208,8 +211,9 @@ export class ServiceRouter {
   /**
    * `GET /_modelship/health`: whether the stack answers, and its parts. `POST /_modelship/faults` with a
    * FaultRule (JSON) makes the next matching calls fail; `DELETE /_modelship/faults` removes all rules.
+   * `POST /_modelship/reset` empties every service's state and answers once done.
    */
-  private control(request: WireRequest): WireResponse {
+  private async control(request: WireRequest): Promise<WireResponse> {
     const json = (status: number, body: object): WireResponse => ({
       status,
       headers: { 'content-type': 'application/json' },
@@ -230,6 +234,11 @@ export class ServiceRouter {
     if (request.path === FAULTS_PATH && request.method === 'DELETE') {
       this.faults.clear();
       return json(200, {});
+    }
+    if (request.path === RESET_PATH && request.method === 'POST' && this.options.reset) {
+      await this.options.reset();
+      this.faults.clear();
+      return json(200, { status: 'reset' });
     }
     return json(404, { message: `No control route ${request.method} ${request.path}` });
   }

@@ -4,7 +4,7 @@ import { StateStore } from './state.js';
 import type { ServiceDefinition } from './wire/types.js';
 import type { ServiceFactory, StackContext } from './context.js';
 import { createInvoker } from './wire/invoke.js';
-import { startRegistry, type LocalRegistry } from './registry/index.js';
+import { AuthorizationTokens, startRegistry, type LocalRegistry } from './registry/index.js';
 import { createStsService } from './services/sts/index.js';
 import { createEcrService } from './services/ecr/index.js';
 import { ecrRegistryPolicy, RepositoryStore } from './services/ecr/repositories.js';
@@ -86,6 +86,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
   });
 
   const shutdownHooks: (() => Promise<void> | void)[] = [];
+  const resetHooks: (() => Promise<void> | void)[] = [];
   let server: Server | undefined;
   const stop = async () => {
     if (server) {
@@ -114,7 +115,8 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
       registry,
       services,
       invoke: createInvoker(services),
-      onShutdown: (hook) => void shutdownHooks.push(hook)
+      onShutdown: (hook) => void shutdownHooks.push(hook),
+      onReset: (hook) => void resetHooks.push(hook)
     };
     for (const factory of options.services ?? SERVICES) services.push(...[await factory(context)].flat());
     server = createLocalEndpoint({
@@ -123,6 +125,11 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
       accountId,
       defaultRegion: region,
       ...(options.log !== undefined && { onRequest: options.log }),
+      reset: async () => {
+        for (const hook of resetHooks) await hook();
+        // Registry passwords survive, so `docker login`s made before the reset stay valid.
+        state.reset([AuthorizationTokens.DOCUMENT]);
+      },
       health: () => ({
         registry: registry.running() ? 'running' : 'stopped',
         services: services.map((service) => service.signingName)

@@ -40,13 +40,16 @@ export interface CaseFileProblem {
   problem: string;
 }
 
+/** The case file format, for errors a model repository's maintainer reads far from this repository. */
+export const CASE_FORMAT_URL = 'https://github.com/modelship/modelship/blob/v1/docs/smoke-test-endpoint.md';
+
 /** Every problem found in the case files, so one run reports all of them. */
 export class CaseFileError extends ActionError {
   constructor(readonly problems: CaseFileProblem[]) {
     super(
       `${problems.length} case file problem(s):\n` +
         problems.map((entry) => `  ${formatProblem(entry)}`).join('\n') +
-        '\nFix the case file(s); the format is described in docs/smoke-test-endpoint.md.'
+        `\nFix the case file(s); the format is described in ${CASE_FORMAT_URL}.`
     );
     this.name = 'CaseFileError';
   }

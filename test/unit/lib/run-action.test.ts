@@ -1,20 +1,12 @@
-import { jest } from '@jest/globals';
+import { mockActionsCore } from '../../helpers/core-mock.js';
 
-const state: Record<string, string> = {};
-const setFailed = jest.fn();
-jest.unstable_mockModule('@actions/core', () => ({
-  getState: (name: string) => state[name] ?? '',
-  saveState: (name: string, value: string) => {
-    state[name] = value;
-  },
-  setFailed
-}));
+const core = mockActionsCore();
+const { state, setFailed } = core;
 
 const { runAction } = await import('../../../src/lib/run-action.js');
 
 beforeEach(() => {
-  for (const key of Object.keys(state)) delete state[key];
-  setFailed.mockReset();
+  core.reset();
 });
 
 describe('runAction', () => {

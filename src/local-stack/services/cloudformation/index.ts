@@ -2,8 +2,11 @@ import type { StateStore } from '../../state.js';
 import type { Invoker } from '../../wire/invoke.js';
 import type { ServiceDefinition } from '../../wire/types.js';
 import { Deployments } from './deploy.js';
+import { StackExports } from './exports.js';
 import { changeSetOperations } from './operations/change-sets.js';
 import { describeOperations } from './operations/describe.js';
+import { eventOperations } from './operations/events.js';
+import { exportOperations } from './operations/exports.js';
 import type { CloudFormationRuntime } from './operations/runtime.js';
 import { stackOperations } from './operations/stacks.js';
 import { recoverInterruptedOperations } from './recover.js';
@@ -46,7 +49,8 @@ export function createCloudFormationService(options: CloudFormationServiceOption
   const store = new StackStore(options.state);
   const cleanups = recoverInterruptedOperations(store);
   const providers = createResourceProviders(options.invoke, options.pollIntervalMs ?? 500);
-  const deployments = new Deployments({ store, providers });
+  const exports = new StackExports(store);
+  const deployments = new Deployments({ store, exports, providers });
   for (const stack of cleanups) {
     const caller = {
       region: stack.region,
@@ -56,7 +60,7 @@ export function createCloudFormationService(options: CloudFormationServiceOption
     };
     void deployments.resumeCleanup(stack, caller);
   }
-  const runtime: CloudFormationRuntime = { store, deployments, providers };
+  const runtime: CloudFormationRuntime = { store, exports, deployments, providers };
   return {
     service: {
       protocol: 'query',
@@ -65,7 +69,9 @@ export function createCloudFormationService(options: CloudFormationServiceOption
       operations: {
         ...stackOperations(runtime),
         ...changeSetOperations(runtime),
-        ...describeOperations(runtime)
+        ...describeOperations(runtime),
+        ...eventOperations(runtime),
+        ...exportOperations(runtime)
       }
     },
     settled: () => deployments.settled()

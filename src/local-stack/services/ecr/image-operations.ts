@@ -7,7 +7,7 @@ import {
   TOKEN_USERNAME,
   type LocalRegistry
 } from '../../registry/index.js';
-import { imageNotFound, imageTagAlreadyExists, invalidParameter } from './errors.js';
+import { imageNotFound, imageNotInRepository, imageTagAlreadyExists, invalidParameter } from './errors.js';
 import {
   artifactMediaType,
   findImage,
@@ -18,6 +18,7 @@ import {
   type ImageFailure,
   type ImageIdentifier
 } from './images.js';
+import type { LifecycleRunner } from './lifecycle-operations.js';
 import { paginate } from './pagination.js';
 import { ecrRegistryPolicy, type RepositoryRecord, type RepositoryStore } from './repositories.js';
 import { existingRepository, imageTag, maxResults } from './validation.js';
@@ -25,7 +26,11 @@ import { existingRepository, imageTag, maxResults } from './validation.js';
 const TAG_STATUSES = ['TAGGED', 'UNTAGGED', 'ANY'] as const;
 
 /** ECR's image operations, answered from the real registry. */
-export function imageOperations(store: RepositoryStore, registry: LocalRegistry): Record<string, Operation> {
+export function imageOperations(
+  store: RepositoryStore,
+  registry: LocalRegistry,
+  lifecycle: LifecycleRunner
+): Record<string, Operation> {
   const policy = ecrRegistryPolicy(store);
 
   return {
@@ -59,10 +64,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
           const found = findImage(images, id);
           if (!isFailure(found)) return found;
           if (found.failureCode === 'ImageNotFound' || found.failureCode === 'ImageTagDoesNotMatchDigest') {
-            throw imageNotFound(
-              `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} ` +
-                `does not exist within the repository with name '${record.repositoryName}' in the registry with id '${context.accountId}'`
-            );
+            throw imageNotInRepository(id, record.repositoryName, context.accountId);
           }
           throw invalidParameter('imageIds', found.failureReason);
         });
@@ -200,6 +202,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
       }
       await putManifest(registry, name, tag ?? digest, body, mediaType);
       store.recordPush(name, digest, new Date());
+      await lifecycle.applyNow(name);
       return {
         image: {
           registryId: context.accountId,

@@ -1,14 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
 import type { LocalRegistry } from '../../registry/index.js';
 import {
   invalidParameter,
-  lifecyclePolicyNotFound,
   repositoryAlreadyExists,
   repositoryNotEmpty,
   repositoryNotFound
 } from './errors.js';
 import { imagesOf } from './images.js';
-import { validateLifecyclePolicy } from './lifecycle-policy.js';
 import { paginate } from './pagination.js';
 import type {
   MutabilityExclusionFilter,
@@ -34,7 +33,7 @@ const MUTABILITIES: readonly TagMutability[] = [
 ];
 const ENCRYPTION_TYPES = ['AES256', 'KMS', 'KMS_DSSE'] as const;
 
-/** ECR's repository operations: the repositories' settings, tags and lifecycle policies. */
+/** ECR's repository operations: the repositories' settings and tags. */
 export function repositoryOperations(
   store: RepositoryStore,
   registry: LocalRegistry
@@ -136,42 +135,6 @@ export function repositoryOperations(
         registryId: context.accountId,
         repositoryName: record.repositoryName,
         imageScanningConfiguration: { scanOnPush: record.scanOnPush }
-      };
-    },
-
-    PutLifecyclePolicy: (input, context) => {
-      const record = existingRepository(input, context, store);
-      record.lifecyclePolicyText = validateLifecyclePolicy(input['lifecyclePolicyText']);
-      store.save();
-      return {
-        registryId: context.accountId,
-        repositoryName: record.repositoryName,
-        lifecyclePolicyText: record.lifecyclePolicyText
-      };
-    },
-
-    GetLifecyclePolicy: (input, context) => {
-      const record = existingRepository(input, context, store);
-      if (record.lifecyclePolicyText === undefined) {
-        throw lifecyclePolicyNotFound(record.repositoryName, context.accountId);
-      }
-      return {
-        registryId: context.accountId,
-        repositoryName: record.repositoryName,
-        lifecyclePolicyText: record.lifecyclePolicyText
-      };
-    },
-
-    DeleteLifecyclePolicy: (input, context) => {
-      const record = existingRepository(input, context, store);
-      const text = record.lifecyclePolicyText;
-      if (text === undefined) throw lifecyclePolicyNotFound(record.repositoryName, context.accountId);
-      delete record.lifecyclePolicyText;
-      store.save();
-      return {
-        registryId: context.accountId,
-        repositoryName: record.repositoryName,
-        lifecyclePolicyText: text
       };
     },
 
@@ -284,12 +247,17 @@ function encryptionConfiguration(
   if (kmsKey !== undefined && (typeof kmsKey !== 'string' || kmsKey.length === 0 || kmsKey.length > 2048)) {
     throw invalidParameter('encryptionConfiguration.kmsKey', 'must be a KMS key ID, alias or ARN');
   }
-  // Without a key, ECR uses the account's AWS managed key for ECR.
-  return {
-    encryptionType: type,
-    kmsKey:
-      (kmsKey as string | undefined) ?? `arn:aws:kms:${context.region}:${context.accountId}:alias/aws/ecr`
-  };
+  return { encryptionType: type, kmsKey: (kmsKey as string | undefined) ?? awsManagedKeyArn(context) };
+}
+
+/**
+ * Without a key, ECR uses the account's AWS managed key for ECR (alias aws/ecr) and reports its key ARN.
+ * That key is one per account and region, so its id is derived from them: every repository names the same.
+ */
+function awsManagedKeyArn(context: RequestContext): string {
+  const hex = createHash('sha256').update(`aws/ecr/${context.accountId}/${context.region}`).digest('hex');
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `arn:aws:kms:${context.region}:${context.accountId}:key/${id}`;
 }
 
 function repositoryByArn(

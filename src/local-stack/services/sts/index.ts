@@ -1,3 +1,4 @@
+import { partitionOf } from '../../wire/partition.js';
 import type { ServiceDefinition } from '../../wire/types.js';
 
 /** STS, as far as the suite needs it: who am I. */
@@ -10,7 +11,7 @@ export function createStsService(): ServiceDefinition {
       GetCallerIdentity: (_input, context) => ({
         UserId: context.accessKeyId || 'AKIAIOSFODNN7EXAMPLE',
         Account: context.accountId,
-        Arn: `arn:aws:iam::${context.accountId}:user/modelship-local`
+        Arn: `arn:${partitionOf(context.region)}:iam::${context.accountId}:user/modelship-local`
       })
     }
   };

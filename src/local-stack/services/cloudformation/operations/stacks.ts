@@ -56,7 +56,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
       callerOf(context),
       onFailure as 'ROLLBACK' | 'DO_NOTHING' | 'DELETE'
     );
-    return { StackId: stack.stackId };
+    return { StackId: stack.stackId, OperationId: stack.operations?.at(-1)?.OperationId };
   };
 
   const UpdateStack: Operation = (input, context) => {
@@ -67,7 +67,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
       stack,
       loaded,
       target: configuration,
-      identity: identityOf(stack),
+      identity: identityOf(stack, runtime.exports),
       providers: runtime.providers
     });
     if (empty) throw validationError('No updates are to be performed.');
@@ -83,7 +83,7 @@ export function stackOperations(runtime: CloudFormationRuntime): Record<string, 
       callerOf(context),
       booleanInput(input, 'DisableRollback') === true
     );
-    return { StackId: stack.stackId };
+    return { StackId: stack.stackId, OperationId: stack.operations?.at(-1)?.OperationId };
   };
 
   const DeleteStack: Operation = (input, context) => {

@@ -1,4 +1,5 @@
 import type { ChangeSetRecord, ResourceRecord, StackRecord } from '../model.js';
+import { lastOperations } from '../operation-log.js';
 import { isNoEcho } from '../template/parameters.js';
 import { parseTemplate } from '../template/parse.js';
 
@@ -45,7 +46,8 @@ export function stackView(stack: StackRecord) {
     RoleARN: stack.roleARN,
     Tags: stack.tags,
     EnableTerminationProtection: stack.terminationProtection,
-    DriftInformation: NOT_CHECKED
+    DriftInformation: NOT_CHECKED,
+    LastOperations: stack.operations ? lastOperations(stack) : undefined
   };
 }
 

@@ -11,6 +11,7 @@ export interface EvaluationScope {
   /** A parameter, pseudo parameter or resource; throws when the name cannot be resolved. */
   ref(name: string): unknown;
   getAtt(logicalId: string, attribute: string): unknown;
+  importValue(name: string): string;
   condition(name: string): boolean;
   mappings: Template['Mappings'];
   region: string;
@@ -29,12 +30,12 @@ const FUNCTIONS = new Set([
   'Fn::Equals',
   'Fn::And',
   'Fn::Or',
-  'Fn::Not'
+  'Fn::Not',
+  'Fn::ImportValue'
 ]);
 
 /** Intrinsics AWS has that the local stack does not evaluate: refused up front rather than half-done. */
 const UNSUPPORTED_FUNCTIONS = new Set([
-  'Fn::ImportValue',
   'Fn::Cidr',
   'Fn::Length',
   'Fn::ToJsonString',
@@ -90,6 +91,8 @@ function evaluateFunction(name: string, args: unknown, scope: EvaluationScope): 
     }
     case 'Fn::Sub':
       return substitute(args, scope);
+    case 'Fn::ImportValue':
+      return scope.importValue(scalarString(evaluate(args, scope), name));
     case 'Fn::Join': {
       const [delimiter, items] = expectArguments(args, name, 2);
       const list = evaluate(items, scope);

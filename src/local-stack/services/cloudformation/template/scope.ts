@@ -10,6 +10,8 @@ export interface StackIdentity {
   region: string;
   accountId: string;
   notificationARNs: string[];
+  /** Fn::ImportValue: the value another stack of the region and account exports under the name. */
+  importValue(name: string): string;
 }
 
 /** How resources' Ref and Fn::GetAtt values are found (deployed records, or change set placeholders). */
@@ -47,6 +49,7 @@ export function createScope(
       return resources.ref(name);
     },
     getAtt: (logicalId, attribute) => resources.getAtt(logicalId, attribute),
+    importValue: (name) => identity.importValue(name),
     condition(name) {
       const known = conditions.get(name);
       if (known !== undefined) return known;

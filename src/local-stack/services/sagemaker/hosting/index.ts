@@ -8,6 +8,7 @@ import { EndpointController } from './endpoints.js';
 import type { FleetOptions } from './fleet.js';
 import { HostingStore, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './records.js';
 import { TrafficTable } from './traffic.js';
+import { checkVariantConstraints } from './variant-constraints.js';
 import { checkInstanceLimit, planDeployment, retainVariantProperties } from './deployment.js';
 import { listPage, optionalNumber, parseListRequest, requireName } from './validation.js';
 import { optionalTags } from '../registry/validation.js';
@@ -50,6 +51,7 @@ export function startStackHosting(stack: StackContext): LocalHosting {
     dockerConfigDir: stack.registry.dockerConfigDir
   });
   stack.onShutdown(() => hosting.controller.shutdown());
+  stack.onReset(() => hosting.controller.reset());
   void hosting.controller.restore().catch((error: unknown) => {
     process.stderr.write(`Restoring SageMaker endpoints failed: ${String(error)}\n`);
   });
@@ -177,6 +179,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
         );
       }
       const tags = optionalTags(input, 'Tags');
+      checkVariantConstraints(variants as OperationInput[]);
       const seen = new Set<string>();
       const normalized = (variants as OperationInput[]).map((variant) => {
         const variantName = requireName(variant, 'VariantName');
