@@ -30,16 +30,20 @@ export interface CloudFormationService {
   settled(): Promise<void>;
 }
 
-/** The resource types the local stack deploys, by CloudFormation type name. */
+/**
+ * The resource types the local stack deploys, by CloudFormation type name. The table has no prototype, so a
+ * template's `Type: constructor` finds no provider (and fails as an unsupported type) instead of Object's.
+ */
 export function createResourceProviders(
   invoke: Invoker,
   pollIntervalMs: number
 ): Record<string, ResourceProvider> {
-  return {
-    ...createLocalRecordProviders(),
-    ...createSageMakerProviders({ invoke, pollIntervalMs }),
-    ...createIamProviders(invoke)
-  };
+  return Object.assign(
+    Object.create(null) as Record<string, ResourceProvider>,
+    createLocalRecordProviders(),
+    createSageMakerProviders({ invoke, pollIntervalMs }),
+    createIamProviders(invoke)
+  );
 }
 
 /** CloudFormation (AWS Query protocol, API version 2010-05-15). */

@@ -49,6 +49,8 @@ export function createEcrService(
           return operation(input, context);
         }
       ])
-    )
+    ),
+    // PutImage carries a whole manifest (up to 4 MiB), JSON-escaped inside the request.
+    bodyLimits: { PutImage: 10 * 1024 * 1024 }
   };
 }

@@ -42,9 +42,10 @@ export function createScope(
     mappings: template.Mappings,
     region: identity.region,
     ref(name) {
-      if (name in pseudo) return pseudo[name];
-      const declaration = template.Parameters[name];
-      if (declaration) return parameterRefValue(declaration, parameters[name] ?? '');
+      if (Object.hasOwn(pseudo, name)) return pseudo[name];
+      if (Object.hasOwn(template.Parameters, name)) {
+        return parameterRefValue(template.Parameters[name]!, parameters[name] ?? '');
+      }
       return resources.ref(name);
     },
     getAtt: (logicalId, attribute) => resources.getAtt(logicalId, attribute),
@@ -52,7 +53,7 @@ export function createScope(
     condition(name) {
       const known = conditions.get(name);
       if (known !== undefined) return known;
-      if (!(name in template.Conditions)) {
+      if (!Object.hasOwn(template.Conditions, name)) {
         throw validationError(`Template error: unresolved condition dependency ${name}`);
       }
       if (evaluating.has(name)) {
