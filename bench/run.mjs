@@ -4,11 +4,14 @@
 import { existsSync } from 'node:fs';
 
 const benches = [
+  ['bundles', './bundles.mjs', 'benchBundles'],
   ['build-image', './build-image.mjs', 'benchBuildImage'],
   ['local-stack', './local-stack.mjs', 'benchLocalStack'],
+  ['hostile', './hostile.mjs', 'benchHostile'],
   ['push-ecr', './push-ecr.mjs', 'benchPushEcr'],
   ['deploy-cfn-stack', './deploy-cfn-stack.mjs', 'benchDeployCfnStack'],
-  ['smoke-test', './smoke-test.mjs', 'benchSmokeTest']
+  ['smoke-test', './smoke-test.mjs', 'benchSmokeTest'],
+  ['runner', './runner.mjs', 'benchRunner']
 ];
 
 const wanted = process.argv.slice(2);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine ready for modelship's local path and integration tests:
 #   - a running Docker engine (installs Debian's docker.io and starts dockerd when `docker info` fails),
-#   - Debian's docker-registry (the local stack's ECR data plane) and htpasswd,
+#   - Debian's docker-registry (the local stack's ECR data plane),
 #   - the debian:bookworm-slim base image (built with debootstrap when it cannot be pulled),
 #   - the project's npm packages.
 # Idempotent: each step checks first, so a second run on a ready machine takes a second or two.
@@ -79,7 +79,7 @@ ensure_npm_packages() {
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
-apt_install docker-registry apache2-utils
+apt_install docker-registry
 ensure_docker_engine
 ensure_base_image
 ensure_npm_packages

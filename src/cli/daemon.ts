@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DockerCli, type ContainerEngine } from '../local-stack/docker/engine.js';
-import { HEALTH_PATH } from '../local-stack/server.js';
+import { HEALTH_PATH, RESET_PATH } from '../local-stack/server.js';
 import { registryLayout, stopOrphanRegistry } from '../local-stack/registry/index.js';
 import { removeHostingContainers } from '../local-stack/services/sagemaker/hosting/cleanup.js';
 import { LABELS } from '../local-stack/services/sagemaker/hosting/fleet.js';
@@ -117,6 +117,14 @@ async function stopLeftovers(
       `Could not remove the endpoint containers the stopped local stack left behind: ${message}. ` +
         `Remove them with: docker rm --force $(docker ps --all --quiet --filter 'label=${LABELS.stack}=${resolve(dataDir)}')`
     );
+  }
+}
+
+/** Empties every service's state of the running stack at `endpoint`; resolves once it has. */
+export async function reset(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}${RESET_PATH}`, { method: 'POST' });
+  if (!response.ok) {
+    throw new Error(`The local stack could not reset (HTTP ${response.status}): ${await response.text()}`);
   }
 }
 

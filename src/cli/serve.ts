@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { launchLocalStack, LOCAL_ACCOUNT_ID } from '../local-stack/stack.js';
+import { launchLocalStack } from '../local-stack/stack.js';
 import { formatExports, localStackEnvironment } from './environment.js';
 import type { LocalOptions } from './options.js';
 import { isServeProcess, readPid, removeRuntimeFiles, writePid, writeRuntime } from './runtime-files.js';
@@ -30,9 +30,10 @@ export async function serve(options: LocalOptions, print: (line: string) => void
       port: options.port,
       registryPort: options.registryPort,
       region: options.region,
-      accountId: LOCAL_ACCOUNT_ID,
+      accountId: options.accountId,
       log: (line) => print(`${new Date().toISOString()} ${line}`),
-      ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds })
+      ...(options.tokenTtlSeconds !== undefined && { tokenTtlSeconds: options.tokenTtlSeconds }),
+      ...(options.enforceIam && { enforceIam: true })
     });
   } catch (error) {
     removeRuntimeFiles(options.dataDir);

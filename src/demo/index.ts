@@ -1,3 +1,3 @@
 import { runDemo } from './main.js';
 
-process.exitCode = await runDemo();
+process.exitCode = runDemo();

@@ -1,121 +1,64 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { localStackEnvironment } from '../cli/environment.js';
-import { readRuntime } from '../cli/runtime-files.js';
-import { runBundledAction } from '../runner/bundled-action.js';
-import { demoChain, type StepOutputs } from './chain.js';
 
-// The bundle runs as dist/demo/index.js, so the project root and the other bundles are found from it
+// The bundle runs as dist/demo/index.js, so the project root and the CLI bundle are found from it
 // (process.argv[1], not import.meta.url, which the bundler rewrites).
 const projectRoot = resolve(dirname(process.argv[1] ?? '.'), '..', '..');
-const bundle = (name: string) => join(projectRoot, 'dist', name, 'index.js');
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
 
 /**
- * `npm run demo`: starts the local stack and runs the whole chain on it, every step through its bundled
- * action as a GitHub runner would. Leaves the endpoint serving; `npx modelship local down` stops it.
+ * `npm run demo`: `modelship run` of the starter model repository's push-to-main workflow, as a user's
+ * repository would run it, on a copy of action-templates/model-repo (a git repository under
+ * .local-stack/demo, kept between runs so a re-run finds its local stack and changes nothing). Leaves the
+ * endpoint serving; `node dist/cli/index.js local down --data-dir .local-stack/demo/model-repo/.local-stack`
+ * stops it.
  */
-export async function runDemo(): Promise<number> {
-  const dataDir = join(projectRoot, '.local-stack');
-  const workDir = join(dataDir, 'demo');
-  mkdirSync(workDir, { recursive: true });
-
-  heading('Starting the local stack');
-  const up = spawnSync(process.execPath, [bundle('cli'), 'local', 'up', '--data-dir', dataDir], {
-    stdio: 'inherit'
-  });
-  const runtime = readRuntime(dataDir);
-  if (up.status !== 0 || !runtime) {
-    console.error(
-      'The local stack did not start. Run `npm run setup` first (Docker engine, registry, base image).'
+export function runDemo(): number {
+  const repo = join(projectRoot, '.local-stack', 'demo', 'model-repo');
+  const fresh = !existsSync(join(repo, '.git'));
+  mkdirSync(repo, { recursive: true });
+  cpSync(join(projectRoot, 'action-templates', 'model-repo'), repo, { recursive: true });
+  if (fresh) {
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'remote', 'add', 'origin', 'https://github.com/modelship/starter-model.git');
+  }
+  git(repo, 'add', '-A');
+  if (git(repo, 'status', '--porcelain') !== '') {
+    git(
+      repo,
+      '-c',
+      'user.name=modelship demo',
+      '-c',
+      'user.email=demo@modelship.invalid',
+      'commit',
+      '-qm',
+      'Starter model'
     );
-    return 1;
   }
-
-  const settings = {
-    modelRepo: 'action-templates/model-repo',
-    imageName: 'modelship-demo/diabetes-model',
-    repository: 'diabetes-model',
-    modelPackageGroup: 'diabetes-model',
-    metricsFile: '.local-stack/demo/metrics.json',
-    stackName: 'modelship-demo',
-    endpointName: 'modelship-demo',
-    executionRoleArn: `arn:aws:iam::${'0'.repeat(12)}:role/modelship-local-execution`
-  };
-  const env = { ...localStackEnvironment(runtime), ...githubContext(workDir) };
-  const outputs: StepOutputs = {};
-
-  for (const step of demoChain(settings)) {
-    heading(`${step.id}: ${step.action}`);
-    const run = await runBundledAction(bundle(step.action), {
-      inputs: step.inputs(outputs),
-      env,
-      cwd: projectRoot,
-      onLog: (text) => process.stdout.write(text)
-    });
-    outputs[step.id] = run.outputs;
-    if (run.state && Object.keys(run.state).length > 0) {
-      await runBundledAction(bundle(step.action), { env, cwd: projectRoot, state: run.state });
-    }
-    if (run.exitCode !== 0) {
-      console.error(`\nThe ${step.action} step failed; the chain stops here.`);
-      return 1;
-    }
-    if (step.id === 'build')
-      extractMetrics(outputs['build']?.['image'] ?? '', join(projectRoot, settings.metricsFile));
-  }
-
-  heading('Done');
-  console.log(`Endpoint ${settings.endpointName} is serving ${outputs['push']?.['image-uri']}.`);
-  console.log(`Model version: ${outputs['register']?.['model-package-arn']}`);
-  console.log('Try it:');
-  console.log(`  eval "$(node dist/cli/index.js local env --data-dir .local-stack)"`);
-  console.log(
-    `  aws sagemaker-runtime invoke-endpoint --endpoint-url "$AWS_ENDPOINT_URL" --endpoint-name ${settings.endpointName} \\\n` +
-      `    --content-type text/csv --body '0.038,0.051,0.062,0.022,-0.044,-0.035,-0.043,-0.003,0.02,-0.018' /dev/stdout`
-  );
-  console.log('Stop it with: node dist/cli/index.js local down --data-dir .local-stack');
-  return 0;
-}
-
-/** Training writes its metrics inside the image; register-model records them with the version. */
-function extractMetrics(image: string, destination: string): void {
-  const metrics = execFileSync(
-    'docker',
-    ['run', '--rm', '--entrypoint', 'cat', image, '/opt/ml/model/metrics.json'],
+  console.log(`Starter model repository: ${repo}`);
+  const run = spawnSync(
+    process.execPath,
+    [join(projectRoot, 'dist', 'cli', 'index.js'), 'run', 'deploy.yml'],
     {
-      encoding: 'utf8'
+      cwd: repo,
+      stdio: 'inherit'
     }
   );
-  writeFileSync(destination, metrics);
-}
-
-/** What a runner would set for a push of this checkout to main. */
-function githubContext(workDir: string): Record<string, string> {
-  const sha = gitHead();
-  const eventPath = join(workDir, 'event.json');
-  writeFileSync(eventPath, JSON.stringify({ repository: { default_branch: 'main' } }));
-  return {
-    GITHUB_WORKSPACE: projectRoot,
-    GITHUB_REPOSITORY: 'modelship/starter-model',
-    GITHUB_SHA: sha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_REF_NAME: 'main',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_RUN_ID: String(Math.floor(Date.now() / 1000)),
-    GITHUB_SERVER_URL: 'https://github.com'
-  };
-}
-
-function gitHead(): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).trim();
-  } catch {
-    return '0'.repeat(40);
+  if (run.status !== 0) {
+    console.error(
+      '\nThe workflow did not succeed. Run `npm run setup` first if Docker or the base image is missing.'
+    );
+    return run.status ?? 1;
   }
-}
-
-function heading(text: string): void {
-  console.log(`\n=== ${text} ===`);
+  console.log('\nTry the endpoint:');
+  console.log(`  eval "$(node dist/cli/index.js local env --data-dir ${join(repo, '.local-stack')})"`);
+  console.log(
+    '  aws sagemaker-runtime invoke-endpoint --endpoint-name diabetes-model-prod --content-type text/csv \\\n' +
+      "    --body '0.038,0.051,0.062,0.022,-0.044,-0.035,-0.043,-0.003,0.02,-0.018' /dev/stdout"
+  );
+  return 0;
 }

@@ -19,6 +19,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export class StateStore {
   private readonly documents: Map<string, unknown>;
+  private readonly initials = new Map<string, () => unknown>();
 
   constructor(readonly dataDir: string) {
     mkdirSync(stateDir(dataDir), { recursive: true });
@@ -27,6 +28,7 @@ export class StateStore {
 
   /** The live document for `name`, as loaded at the start or created from `initial`. */
   document<T>(name: string, initial: () => T): T {
+    this.initials.set(name, initial);
     const existing = this.documents.get(name);
     if (existing !== undefined) return existing as T;
     const created = initial();
@@ -38,6 +40,26 @@ export class StateStore {
     const document = this.documents.get(name);
     if (document === undefined) return;
     writeFileAtomically(join(stateDir(this.dataDir), `${name}.json`), JSON.stringify(document, null, 1));
+  }
+
+  /**
+   * Empties every document but those in `keep` (`modelship local reset`). Documents a service uses are
+   * emptied in place, so the service sees the empty state; the others are removed with their files.
+   */
+  reset(keep: readonly string[] = []): void {
+    for (const [name, document] of [...this.documents]) {
+      if (keep.includes(name)) continue;
+      const initial = this.initials.get(name);
+      if (!initial) {
+        this.documents.delete(name);
+        rmSync(join(stateDir(this.dataDir), `${name}.json`), { force: true });
+        continue;
+      }
+      const live = document as Record<string, unknown>;
+      for (const key of Object.keys(live)) delete live[key];
+      Object.assign(live, initial());
+      this.save(name);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio, type StdioOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { localStackEnvironment } from '../../src/cli/environment.js';
 import { readRuntime } from '../../src/cli/runtime-files.js';
 import { FAULTS_PATH, HEALTH_PATH } from '../../src/local-stack/server.js';
@@ -16,6 +17,8 @@ export interface LocalStackTestOptions {
   region?: string;
   /** Lifetime of GetAuthorizationToken passwords, to test expiry without waiting 12 hours. */
   tokenTtlSeconds?: number;
+  /** `--enforce-iam`: role sessions' calls are checked against their identity policies. */
+  enforceIam?: boolean;
 }
 
 export interface LocalStackHandle {
@@ -53,6 +56,7 @@ export async function startLocalStack(options: LocalStackTestOptions = {}): Prom
   const args = [CLI_BUNDLE, 'local', 'serve', '--port', '0', '--registry-port', '0', '--data-dir', dataDir];
   if (options.region !== undefined) args.push('--region', options.region);
   if (options.tokenTtlSeconds !== undefined) args.push('--token-ttl', String(options.tokenTtlSeconds));
+  if (options.enforceIam) args.push('--enforce-iam');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -133,6 +137,10 @@ export interface ProgramRun {
 /**
  * Runs a program the way tests drive clients we did not write (docker, aws, python3): argument array,
  * optional standard input (how passwords go in), extra environment on top of the test's own.
+ *
+ * Standard input is a pipe only when there is input: a program that never reads it (docker tag, push,
+ * rmi) can finish before the input is written, and that write then fails with EPIPE. Such a failure is
+ * never the result: the run resolves when the child has closed, with its own exit code and stderr.
  */
 export function runProgram(
   program: string,
@@ -143,14 +151,35 @@ export function runProgram(
     const child = spawn(program, args, {
       env: { ...process.env, ...options.env },
       ...(options.cwd !== undefined && { cwd: options.cwd }),
-      stdio: ['pipe', 'pipe', 'pipe']
-    });
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as StdioOptions
+    }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let stdout = '';
     let stderr = '';
+    let inputError: Error | undefined;
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+    child.on('close', (code, signal) => {
+      if (signal) stderr += `\n(killed by ${signal})`;
+      if (inputError && code !== 0) stderr += `\n(its standard input was not read: ${inputError.message})`;
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+    if (child.stdin) {
+      child.stdin.on('error', (error) => (inputError = error));
+      child.stdin.end(options.input);
+    }
   });
+}
+
+/** runProgram for a step that must succeed: a failure throws with the command, its exit code and stderr. */
+export async function runProgramOrThrow(
+  program: string,
+  args: string[],
+  options: Parameters<typeof runProgram>[2] = {}
+): Promise<ProgramRun> {
+  const run = await runProgram(program, args, options);
+  if (run.code !== 0) {
+    throw new Error(`${[program, ...args].join(' ')} exited with code ${run.code}:\n${run.stderr.trimEnd()}`);
+  }
+  return run;
 }

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,9 @@ import { promisify } from 'node:util';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
 import { startLocalStack } from '../helpers/local-stack.js';
+
+// Starting and stopping stacks takes seconds, and far longer on a busy machine.
+jest.setTimeout(180_000);
 
 const BIN = join(PROJECT_ROOT, 'bin', 'modelship.js');
 
@@ -95,6 +99,47 @@ describe('modelship local up | status | env | down', () => {
       `${restarted['MODELSHIP_LOCAL_REGISTRY']}/cli-test/kept`
     ]);
   });
+
+  it('answers as its --account-id, and `local reset` empties the running stack', async () => {
+    const resetDir = mkdtempSync(join(tmpdir(), 'modelship-cli-reset-'));
+    const reset = () => modelship('local', 'reset', '--data-dir', resetDir);
+    try {
+      expect((await reset()).stderr).toContain(
+        "The local stack is not running. Start it with 'modelship local up'."
+      );
+      const started = await modelship(
+        'local',
+        'up',
+        '--data-dir',
+        resetDir,
+        '--port',
+        '0',
+        '--registry-port',
+        '0',
+        '--account-id',
+        '123456789012'
+      );
+      expect(started.code).toBe(0);
+      const ecr = ecrClient(parseExports(started.stdout));
+      try {
+        const created = await ecr.send(new CreateRepositoryCommand({ repositoryName: 'cli-test/reset' }));
+        expect(created.repository?.repositoryArn).toBe(
+          'arn:aws:ecr:us-east-1:123456789012:repository/cli-test/reset'
+        );
+        expect((await modelship('local', 'status', '--data-dir', resetDir)).stdout).toContain(
+          'account 123456789012'
+        );
+        const done = await reset();
+        expect(done).toMatchObject({ code: 0, stdout: expect.stringContaining('Local stack reset') });
+        expect((await ecr.send(new DescribeRepositoriesCommand({}))).repositories).toEqual([]);
+      } finally {
+        ecr.destroy();
+      }
+    } finally {
+      await modelship('local', 'down', '--data-dir', resetDir);
+      rmSync(resetDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('cleans up the registry of a stack that was killed outright', async () => {
     const killedDir = mkdtempSync(join(tmpdir(), 'modelship-cli-killed-'));

@@ -63,7 +63,7 @@ describe('local CloudFormation in the bundled stack', () => {
     const created = await waitForStack(client, 'ls-cfn');
     expect(created.StackStatus).toBe('CREATE_COMPLETE');
     const roleArn = created.Outputs?.find((output) => output.OutputKey === 'RoleArn')?.OutputValue;
-    expect(roleArn).toMatch(/^arn:aws:iam::000000000000:role\/ls-cfn-Role-[A-Z0-9]{13}$/);
+    expect(roleArn).toMatch(/^arn:aws:iam::000000000000:role\/ls-cfn-Role-[A-Z0-9]{12}$/);
     client.destroy();
 
     await stack.stop();

@@ -252,7 +252,9 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
     const header = request.headers.authorization ?? '';
     if (options.token && header === `Bearer ${options.token}`) return;
     const basic = /^Basic (.+)$/.exec(header)?.[1];
-    const [username, password] = basic ? Buffer.from(basic, 'base64').toString().split(':', 2) : [];
+    // RFC 7617: the user id ends at the first colon; the password may hold more.
+    const pair = basic ? Buffer.from(basic, 'base64').toString() : '';
+    const [username, password] = [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)];
     const user = options.users?.find(
       (candidate) => candidate.username === username && candidate.password === password
     );

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { CASE_FORMAT_URL } from '../../src/actions/smoke-test-endpoint/cases.js';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
 
 // The README's action tables are generated from action.yml; these tests keep them from drifting apart.
@@ -34,5 +35,39 @@ describe('README action tables', () => {
     mkdirSync(join(actions, 'x'));
     writeFileSync(join(actions, 'x', 'action.yml'), 'inputs: {}\n');
     expect(updateReadme('# no markers', actions).missing).toEqual(['x']);
+  });
+});
+
+describe('documentation links', () => {
+  const pages = [
+    'README.md',
+    'CONTRIBUTING.md',
+    'action-templates/model-repo/README.md',
+    'action-templates/model-repo/smoke/README.md',
+    ...readdirSync(join(PROJECT_ROOT, 'docs')).map((file) => `docs/${file}`)
+  ];
+
+  it.each(pages)('%s links only to files that exist', (page) => {
+    const text = readFileSync(join(PROJECT_ROOT, page), 'utf8');
+    const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((match) => match[1] as string)
+      .filter((target) => !/^[a-z]+:/.test(target));
+    for (const target of targets)
+      expect([page, target, existsSync(join(PROJECT_ROOT, dirname(page), target))]).toEqual([
+        page,
+        target,
+        true
+      ]);
+  });
+
+  it("point case file mistakes at this repository's smoke-test-endpoint.md", () => {
+    const path = /^https:\/\/github\.com\/modelship\/modelship\/blob\/[^/]+\/(.+)$/.exec(
+      CASE_FORMAT_URL
+    )?.[1];
+    expect(path).toBe('docs/smoke-test-endpoint.md');
+    const action = readFileSync(join(PROJECT_ROOT, 'actions/smoke-test-endpoint/action.yml'), 'utf8');
+    const starter = readFileSync(join(PROJECT_ROOT, 'action-templates/model-repo/smoke/README.md'), 'utf8');
+    expect(action).toContain(CASE_FORMAT_URL);
+    expect(starter).toContain(CASE_FORMAT_URL);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadWorkflow } from '../../src/runner/workflow-file.js';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
 
 // Every workflow we ship (our CI, the reusable workflow, the starter workflows) must call our actions with
@@ -27,8 +28,8 @@ const metadata = (name: string) =>
 
 const workflowFiles = [
   ...readdirSync(join(PROJECT_ROOT, '.github/workflows')).map((file) => join('.github/workflows', file)),
-  ...readdirSync(join(PROJECT_ROOT, 'action-templates/workflows')).map((file) =>
-    join('action-templates/workflows', file)
+  ...readdirSync(join(PROJECT_ROOT, 'action-templates/model-repo/.github/workflows')).map((file) =>
+    join('action-templates/model-repo/.github/workflows', file)
   )
 ];
 
@@ -85,5 +86,12 @@ describe('reusable workflow', () => {
       const text = readFileSync(join(PROJECT_ROOT, file), 'utf8');
       expect(text).toMatch(/modelship\/modelship\/(\.github\/workflows\/deploy-model\.yml|actions\/)/);
     }
+  });
+});
+
+describe('every shipped workflow', () => {
+  it.each(workflowFiles)("%s is valid for GitHub's workflow parser", async (file) => {
+    const workflow = await loadWorkflow(join(PROJECT_ROOT, file), file);
+    expect(workflow.template.jobs.length).toBeGreaterThan(0);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from './change-set.js';
 import { changeRows, formatChangeTable } from './change-table.js';
 import { stackEndpoints, waitForEndpoints } from './endpoints.js';
-import { StackEventCursor } from './events.js';
+import { StackEventCursor } from './event-cursor.js';
 import { planFor, succeeded } from './stack-state.js';
 import { failureHint, operationFailure, rejectedChangeSet } from './failures.js';
 import { describeStack, isStackBusy, listStackResources, stackOutputs } from './stacks.js';
@@ -168,7 +168,7 @@ async function finish(
     const endpoints = stackEndpoints(await listStackResources(engine.cloudformation, stack.StackId));
     if (endpoints.length === 0) engine.log.info('The stack has no SageMaker endpoints to wait for.');
     await waitForEndpoints(
-      engine.sagemaker(),
+      await engine.sagemaker(),
       endpoints,
       engine.clock,
       engine.log,

@@ -1,4 +1,4 @@
-import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -33,6 +33,7 @@ export async function waitForEndpoints(
   log: Log,
   deadline: number | undefined
 ): Promise<void> {
+  const { DescribeEndpointCommand } = await import('@aws-sdk/client-sagemaker');
   for (const name of names) {
     const backoff = new Backoff(clock);
     let lastStatus = '';

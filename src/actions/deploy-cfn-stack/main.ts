@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
 import { CHANGE_COLUMNS, changeSummaryRows } from './change-table.js';
-import { deploy } from './deploy.js';
 import { StackOperationFailed } from './failures.js';
 import { systemClock } from '../../lib/clock.js';
 import { actionLog } from '../../lib/log.js';
-import { teardown } from './teardown.js';
 import type { DeployResult, Engine } from './types.js';
 import { Output, parseInputs } from './inputs.js';
 
@@ -32,9 +29,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
     shippedTemplatesDir: join(bundleDir, '..', '..', 'action-templates', 'cloudformation'),
     now: Date.now()
   });
-  const engine = createEngine(awsClientConfig(inputs.region, env));
+  const engine = await createEngine(awsClientConfig(inputs.region, env));
 
+  // The SDK and the deploy logic are loaded once the inputs are known good: a step that fails on its
+  // inputs starts as fast as Node itself.
   if (inputs.mode === 'delete') {
+    const { teardown } = await import('./teardown.js');
     const result = await teardown(engine, inputs.request).catch(reportFailedStack);
     setOutputs({
       [Output.Outputs]: '{}',
@@ -51,6 +51,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     return;
   }
 
+  const { deploy } = await import('./deploy.js');
   const result = await deploy(engine, inputs.request).catch(reportFailedStack);
   setDeployOutputs(result);
   await summarizeDeploy(inputs.request.stackName, result);
@@ -64,13 +65,17 @@ function reportFailedStack(error: unknown): never {
   throw error;
 }
 
-function createEngine(config: { region: string; maxAttempts: number }): Engine {
-  let sagemaker: SageMakerClient | undefined;
-  let s3: S3Client | undefined;
+async function createEngine(config: { region: string; maxAttempts: number }): Promise<Engine> {
+  const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
+  let sagemaker: Promise<SageMakerClient> | undefined;
+  let s3: Promise<S3Client> | undefined;
   return {
     cloudformation: new CloudFormationClient(config),
-    sagemaker: () => (sagemaker ??= new SageMakerClient(config)),
-    s3: () => (s3 ??= new S3Client(config)),
+    sagemaker: () =>
+      (sagemaker ??= import('@aws-sdk/client-sagemaker').then(
+        ({ SageMakerClient }) => new SageMakerClient(config)
+      )),
+    s3: () => (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client(config))),
     region: config.region,
     clock: systemClock,
     log: actionLog,

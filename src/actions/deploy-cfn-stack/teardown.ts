@@ -1,6 +1,6 @@
 import { DeleteStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../../lib/errors.js';
-import { StackEventCursor } from './events.js';
+import { StackEventCursor } from './event-cursor.js';
 import { operationFailure } from './failures.js';
 import { idleStack, waitForStackOperation } from './wait-stack.js';
 import type { Engine, TeardownResult } from './types.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '../../lib/errors.js';
 import type { TemplateLocation, TemplateSource } from './types.js';
 
@@ -77,7 +77,7 @@ export async function placeTemplate(
   template: TemplateSource,
   stackName: string,
   bucket: string | undefined,
-  upload: { s3: () => S3Client; region: string }
+  upload: { s3: () => Promise<S3Client>; region: string }
 ): Promise<TemplateLocation> {
   const size = Buffer.byteLength(template.body, 'utf8');
   if (size <= INLINE_TEMPLATE_LIMIT) return { body: template.body };
@@ -89,6 +89,7 @@ export async function placeTemplate(
     );
   }
   const key = templateKey(stackName, template.body);
-  await upload.s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: template.body }));
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  await (await upload.s3()).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: template.body }));
   return { url: templateUrl(bucket, key, upload.region) };
 }

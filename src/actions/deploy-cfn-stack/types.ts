@@ -69,8 +69,9 @@ export interface TeardownResult {
 /** What the engine works with: clients (SageMaker and S3 only when needed), time, and where to report. */
 export interface Engine {
   cloudformation: CloudFormationClient;
-  sagemaker: () => SageMakerClient;
-  s3: () => S3Client;
+  /** Clients of the services only some deploys use, loaded on first use (loading the SDK costs start-up time). */
+  sagemaker: () => Promise<SageMakerClient>;
+  s3: () => Promise<S3Client>;
   region: string;
   clock: Clock;
   log: Log;

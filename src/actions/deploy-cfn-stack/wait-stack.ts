@@ -1,6 +1,7 @@
 import type { CloudFormationClient, Stack, StackEvent } from '@aws-sdk/client-cloudformation';
 import { ActionError } from '../../lib/errors.js';
-import { formatEvent, isStackEvent, StackEventCursor } from './events.js';
+import { StackEventCursor } from './event-cursor.js';
+import { formatEvent, isStackEvent } from './events.js';
 import type { Clock } from '../../lib/clock.js';
 import { Backoff, isThrottling } from './polling.js';
 import { isInProgress, isTerminal } from './stack-state.js';
@@ -26,7 +27,7 @@ export type StackWaitResult =
 /**
  * Streams the stack's new events into the log until the operation ends. The end is seen in the events
  * themselves (the stack's own terminal event), then confirmed with DescribeStacks, so a quiet stack costs
- * one call per poll.
+ * one call per poll. Polls are quick after the stack's status moved and slow down while it stays.
  */
 export async function waitForStackOperation(wait: StackWait): Promise<StackWaitResult> {
   const { client, stackId, cursor, clock, log } = wait;
@@ -41,10 +42,12 @@ export async function waitForStackOperation(wait: StackWait): Promise<StackWaitR
       if (!isThrottling(error)) throw error;
       backoff.throttled();
     }
-    if (fresh.length > 0) backoff.changed();
     for (const event of fresh) log.info(formatEvent(event));
     events.push(...fresh);
     const stackEvent = fresh.filter(isStackEvent).at(-1);
+    // Only a move of the stack's own status makes polling quick again: resource events alone (a stream
+    // during any update) would keep it at the floor, a call every 200 ms, without the end being any nearer.
+    if (stackEvent?.ResourceStatus && stackEvent.ResourceStatus !== lastStatus) backoff.changed();
     if (stackEvent?.ResourceStatus) lastStatus = stackEvent.ResourceStatus;
     if (stackEvent && isTerminal(lastStatus)) {
       const stack = await describeStack(client, stackId);

@@ -1,6 +1,8 @@
 import type { ImageTagMutability } from '@aws-sdk/client-ecr';
 import { resolve } from 'node:path';
+import * as core from '@actions/core';
 import { InputError } from '../../lib/errors.js';
+import { basicAuthorization, type Mask } from '../../lib/secrets.js';
 import {
   getBoolean,
   getEnum,
@@ -66,7 +68,12 @@ export interface PushInputs {
 }
 
 /** Reads and validates every input before any call is made. */
-export function parseInputs(read: InputReader, workspace: string): PushInputs {
+/** `mask` registers the registry password (and its encoded forms) with the runner as it is read. */
+export function parseInputs(
+  read: InputReader,
+  workspace: string,
+  mask: Mask = (secret) => core.setSecret(secret)
+): PushInputs {
   const image = getString(read, Input.Image, { required: true });
   const repository = getString(read, Input.Repository, { required: true });
   if (!isValidRepositoryName(repository)) {
@@ -91,7 +98,7 @@ export function parseInputs(read: InputReader, workspace: string): PushInputs {
     repository,
     tags: [...new Set(tags)],
     destination: getOptionalString(read, Input.Registry)
-      ? registryDestination(read)
+      ? registryDestination(read, mask)
       : ecrDestination(read, workspace),
     requireDockerManifest: getBoolean(read, Input.RequireDockerManifest, true)
   };
@@ -110,8 +117,18 @@ function defaultTag(image: string): string {
   return 'latest';
 }
 
-function registryDestination(read: InputReader): RegistryDestination {
+function registryDestination(read: InputReader, mask: Mask): RegistryDestination {
+  const username = getString(read, Input.Username);
+  const password = getString(read, Input.Password);
+  if (password) basicAuthorization({ username, password }, mask);
   const registry = getString(read, Input.Registry, { required: true });
+  if (registry.includes('@')) {
+    throw new InputError(
+      Input.Registry,
+      'holds user information (user:password@host), which would be printed with the registry',
+      "Give the host alone and pass the credentials from secrets as 'username' and 'password'."
+    );
+  }
   if (/^[a-z]+:\/\//i.test(registry) || registry.includes('/')) {
     throw new InputError(
       Input.Registry,
@@ -119,8 +136,6 @@ function registryDestination(read: InputReader): RegistryDestination {
       "Give the host (and port) alone, e.g. 'docker.io' or 'ghcr.io'; the path belongs in 'repository'."
     );
   }
-  const username = getString(read, Input.Username);
-  const password = getString(read, Input.Password);
   if (!username || !password) {
     throw new InputError(
       username ? Input.Password : Input.Username,

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { awsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput } from '../../lib/inputs.js';
@@ -7,10 +7,8 @@ import { actionLog } from '../../lib/log.js';
 import { setOutputs, writeSummaryTable } from '../../lib/summary.js';
 import { cleanUpDockerConfig, createDockerConfigDir, removeDockerConfigDir } from './docker-config.js';
 import { inspectLocalImage } from './docker.js';
-import { ensureRepository } from './ecr.js';
 import { pushImage } from './push.js';
 import type { PushTarget } from './target.js';
-import { ecrTarget, registryTarget } from './targets.js';
 import { Output, parseInputs, type PushInputs } from './inputs.js';
 
 /** The post step finds the temporary Docker config directory to remove under this state name. */
@@ -18,11 +16,10 @@ const DOCKER_CONFIG_STATE = 'docker-config-dir';
 
 export async function run(): Promise<void> {
   const inputs = parseInputs(readActionInput, readGitHubContext().workspace);
-  if (inputs.destination.kind === 'registry') core.setSecret(inputs.destination.password);
   const local = await inspectLocalImage(inputs.image);
   const ecr =
     inputs.destination.kind === 'ecr'
-      ? new ECRClient(awsClientConfig(inputs.destination.awsRegion))
+      ? new (await import('@aws-sdk/client-ecr')).ECRClient(awsClientConfig(inputs.destination.awsRegion))
       : undefined;
   const configDir = createDockerConfigDir();
   core.saveState(DOCKER_CONFIG_STATE, configDir);
@@ -79,11 +76,14 @@ async function pushTarget(
   ecr: ECRClient | undefined,
   configDir: string
 ): Promise<PushTarget> {
+  // Loaded here, once the inputs are known good: the SDK costs start-up time a failing step need not pay.
+  const { ecrTarget, registryTarget } = await import('./targets.js');
   const destination = inputs.destination;
   if (destination.kind === 'registry') {
     return registryTarget(destination.registry, inputs.repository, destination, configDir, actionLog);
   }
   const client = ecr as ECRClient;
+  const { ensureRepository } = await import('./ecr.js');
   const repository = await ensureRepository(
     client,
     inputs.repository,

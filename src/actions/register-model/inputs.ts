@@ -9,6 +9,7 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
+import { redactUrl, splitUrlCredentials, type Mask } from '../../lib/secrets.js';
 import { imageDigest } from './image-uri.js';
 import { lineageOf } from './lineage.js';
 import { readMetrics } from './metrics.js';
@@ -65,12 +66,21 @@ export type Inputs =
       group: string;
       approvalStatus: ApprovalStatus;
     }
-  | { backend: 'mlflow'; mode: 'register'; trackingUri: string; registration: MlflowRegistration }
-  | { backend: 'mlflow'; mode: 'resolve'; trackingUri: string; name: string; alias: string };
+  | (MlflowServer & { backend: 'mlflow'; mode: 'register'; registration: MlflowRegistration })
+  | (MlflowServer & { backend: 'mlflow'; mode: 'resolve'; name: string; alias: string });
+
+/** The tracking server: its URL without user information, and the credentials taken out of it. */
+interface MlflowServer {
+  trackingUri: string;
+  /** Basic auth from the URL's user information. */
+  urlAuthorization?: string;
+}
 
 export interface InputEnvironment {
   context: GitHubContext;
   warn: (message: string) => void;
+  /** Registers a credential with the runner the moment it is read. */
+  mask: Mask;
 }
 
 /** SageMaker's EntityName rule for model package group names. */
@@ -99,7 +109,7 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
     return { backend, mode, region, registration: parseSageMakerRegistration(read, environment, group) };
   }
 
-  const trackingUri = parseTrackingUri(getString(read, Input.TrackingUri, { required: true }));
+  const server = parseTrackingUri(getString(read, Input.TrackingUri, { required: true }), environment.mask);
   const alias = parseAlias(getOptionalString(read, Input.Alias));
   if (mode === 'resolve') {
     if (alias === undefined) {
@@ -109,7 +119,7 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
         "Set 'alias', e.g. 'champion'."
       );
     }
-    return { backend, mode, trackingUri, name, alias };
+    return { backend, mode, ...server, name, alias };
   }
   const common = parseCommon(read, environment);
   const runId = getOptionalString(read, Input.RunId);
@@ -126,7 +136,7 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
     lineage: lineageOf(environment.context),
     metrics: common.metrics
   };
-  return { backend, mode, trackingUri, registration };
+  return { backend, mode, ...server, registration };
 }
 
 interface CommonRegistration {
@@ -223,25 +233,27 @@ export function parseGroupName(name: string): string {
   return name;
 }
 
-function parseTrackingUri(value: string): string {
+/** Credentials in the URL (`https://user:password@host`) are masked and sent as basic auth, as MLflow's client does. */
+function parseTrackingUri(value: string, mask: Mask): MlflowServer {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new InputError(
       Input.TrackingUri,
-      `'${value}' is not a URL`,
+      `'${redactUrl(value)}' is not a URL`,
       'Give the server URL, e.g. https://mlflow.example.com.'
     );
   }
+  const { url: trackingUri, authorization } = splitUrlCredentials(value, mask);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InputError(
       Input.TrackingUri,
-      `'${value}' is not an http(s) URL`,
+      `'${trackingUri}' is not an http(s) URL`,
       'register-model talks to a tracking server over its REST API: give its http:// or https:// URL.'
     );
   }
-  return value;
+  return { trackingUri, ...(authorization !== undefined && { urlAuthorization: authorization }) };
 }
 
 function parseAlias(alias: string | undefined): string | undefined {

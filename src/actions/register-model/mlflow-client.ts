@@ -1,4 +1,5 @@
 import { ActionError } from '../../lib/errors.js';
+import { basicAuthorization, maskSecret, type Mask } from '../../lib/secrets.js';
 
 /** A model version as MLflow's REST API returns it (ModelVersion in the API reference). */
 export interface MlflowModelVersion {
@@ -25,15 +26,21 @@ export class MlflowApiError extends Error {
 
 /**
  * The Authorization header MLflow's own clients send: a bearer token from MLFLOW_TRACKING_TOKEN, else
- * basic auth from MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.
+ * basic auth from MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, else from the tracking URI's
+ * user information. Every credential present is masked as it is read, whether or not it is used.
  */
-export function authorizationHeader(env: NodeJS.ProcessEnv): string | undefined {
+export function authorizationHeader(
+  env: NodeJS.ProcessEnv,
+  urlAuthorization: string | undefined,
+  mask: Mask
+): string | undefined {
   const token = env['MLFLOW_TRACKING_TOKEN'];
-  if (token) return `Bearer ${token}`;
   const username = env['MLFLOW_TRACKING_USERNAME'];
   const password = env['MLFLOW_TRACKING_PASSWORD'];
-  if (username && password) return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  return undefined;
+  if (token) maskSecret(token, mask);
+  if (password) maskSecret(password, mask);
+  const basic = username && password ? basicAuthorization({ username, password }, mask) : urlAuthorization;
+  return token ? `Bearer ${token}` : basic;
 }
 
 /** The Model Registry endpoints of MLflow's REST API (2.0) the action uses. */

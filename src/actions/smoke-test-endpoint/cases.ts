@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ActionError } from '../../lib/errors.js';
 import { parseJsonPath, type PathSegment } from './json-path.js';
-import { checkSchema, type JsonSchema } from './schema.js';
+import type { SchemaCheck } from './schema.js';
 
 /** One test case, read from one case file (see docs/smoke-test-endpoint.md for the format). */
 export interface SmokeCase {
@@ -26,8 +25,11 @@ export interface Expectations {
   status: number;
   maxLatencyMs?: number;
   values: ValueExpectation[];
-  schema?: JsonSchema;
+  schema?: SchemaCheck;
 }
+
+/** Compiles `expect.schema` (schema.ts's compileSchema, loaded only when a case has a schema). */
+export type SchemaCompiler = (schema: unknown, at: string) => SchemaCheck;
 
 export type ValueExpectation =
   | { path: string; segments: PathSegment[]; kind: 'equals'; expected: unknown; tolerance?: number }
@@ -40,13 +42,16 @@ export interface CaseFileProblem {
   problem: string;
 }
 
+/** The case file format, for errors a model repository's maintainer reads far from this repository. */
+export const CASE_FORMAT_URL = 'https://github.com/modelship/modelship/blob/v1/docs/smoke-test-endpoint.md';
+
 /** Every problem found in the case files, so one run reports all of them. */
 export class CaseFileError extends ActionError {
   constructor(readonly problems: CaseFileProblem[]) {
     super(
       `${problems.length} case file problem(s):\n` +
         problems.map((entry) => `  ${formatProblem(entry)}`).join('\n') +
-        '\nFix the case file(s); the format is described in docs/smoke-test-endpoint.md.'
+        `\nFix the case file(s); the format is described in ${CASE_FORMAT_URL}.`
     );
     this.name = 'CaseFileError';
   }
@@ -72,45 +77,71 @@ const EXPECT_FIELDS = ['status', 'maxLatencyMs', 'values', 'schema'];
 const VALUE_FIELDS = ['path', 'equals', 'tolerance', 'matches'];
 
 /** Reads and validates case files (paths relative to `workspace`); throws CaseFileError listing every problem. */
-export function loadCases(files: readonly string[], workspace: string): SmokeCase[] {
-  const cases: SmokeCase[] = [];
+export async function loadCases(files: readonly string[], workspace: string): Promise<SmokeCase[]> {
   const problems: CaseFileProblem[] = [];
+  const failed = (file: string, error: unknown) =>
+    problems.push({
+      file,
+      field: error instanceof FieldProblem ? error.field : '',
+      problem: (error as Error).message
+    });
+  // The YAML parser and the schema compiler are loaded only when a case needs them: both cost start-up time.
+  const yaml = files.some(isYaml) ? await import('yaml') : undefined;
+  const documents: { file: string; document: unknown }[] = [];
   for (const file of files) {
     try {
-      cases.push(readCase(file, workspace));
+      documents.push({ file, document: readDocument(file, workspace, yaml?.parse) });
     } catch (error) {
-      const field = error instanceof FieldProblem ? error.field : '';
-      problems.push({ file, field, problem: (error as Error).message });
+      failed(file, error);
+    }
+  }
+  const compile = documents.some(({ document }) => hasSchema(document))
+    ? (await import('./schema.js')).compileSchema
+    : undefined;
+  const cases: SmokeCase[] = [];
+  for (const { file, document } of documents) {
+    try {
+      const caseDir = dirname(join(workspace, file));
+      cases.push(parseCase(document, file, (bodyFile) => readFileSync(join(caseDir, bodyFile)), compile));
+    } catch (error) {
+      failed(file, error);
     }
   }
   if (problems.length > 0) throw new CaseFileError(problems);
   return cases;
 }
 
-function readCase(file: string, workspace: string): SmokeCase {
-  const path = join(workspace, file);
+const isYaml = (file: string) => ['.yaml', '.yml'].includes(extname(file).toLowerCase());
+
+function readDocument(file: string, workspace: string, parseYaml: YamlParser | undefined): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(join(workspace, file), 'utf8');
   } catch (error) {
     throw new FieldProblem('', `cannot be read: ${(error as Error).message}`);
   }
-  return parseCase(parseDocument(text, extname(file).toLowerCase()), file, (bodyFile) =>
-    readFileSync(join(dirname(path), bodyFile))
-  );
+  return isYaml(file) && parseYaml ? parseYamlDocument(text, parseYaml) : parseJsonDocument(text);
 }
 
-function parseDocument(text: string, extension: string): unknown {
-  if (extension === '.yaml' || extension === '.yml') {
-    try {
-      return parseYaml(text, { prettyErrors: true });
-    } catch (error) {
-      throw new FieldProblem(
-        '',
-        `is not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`
-      );
-    }
+type YamlParser = (text: string, options: { prettyErrors: boolean }) => unknown;
+
+function hasSchema(document: unknown): boolean {
+  const expect = (document as { expect?: unknown } | null)?.expect;
+  return expect !== null && typeof expect === 'object' && 'schema' in expect;
+}
+
+function parseYamlDocument(text: string, parseYaml: YamlParser): unknown {
+  try {
+    return parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new FieldProblem(
+      '',
+      `is not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`
+    );
   }
+}
+
+function parseJsonDocument(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -122,7 +153,8 @@ function parseDocument(text: string, extension: string): unknown {
 export function parseCase(
   document: unknown,
   file: string,
-  readBodyFile: (path: string) => Buffer
+  readBodyFile: (path: string) => Buffer,
+  compileSchema?: SchemaCompiler
 ): SmokeCase {
   const root = record(document, '', 'the file must hold one case: an object with request and expect');
   onlyFields(root, TOP_LEVEL, '');
@@ -132,7 +164,7 @@ export function parseCase(
     file,
     name,
     request: parseRequest(required(root, 'request', ''), readBodyFile),
-    expect: parseExpect(required(root, 'expect', ''))
+    expect: parseExpect(required(root, 'expect', ''), compileSchema)
   };
 }
 
@@ -170,7 +202,7 @@ function parseRequest(value: unknown, readBodyFile: (path: string) => Buffer): S
   };
 }
 
-function parseExpect(value: unknown): Expectations {
+function parseExpect(value: unknown, compileSchema: SchemaCompiler | undefined): Expectations {
   const expect = record(value, 'expect', 'must be an object');
   onlyFields(expect, EXPECT_FIELDS, 'expect');
   const status = expect['status'] ?? 200;
@@ -187,20 +219,24 @@ function parseExpect(value: unknown): Expectations {
   const values = expect['values'] ?? [];
   if (!Array.isArray(values))
     throw new FieldProblem('expect.values', 'must be a list of {path, equals|matches}');
-  const schema = expect['schema'];
-  if (schema !== undefined) {
-    try {
-      checkSchema(schema, 'expect.schema');
-    } catch (error) {
-      throw new FieldProblem('expect.schema', (error as Error).message.replace(/^expect\.schema:? ?/, ''));
-    }
-  }
+  const schema = expect['schema'] === undefined ? undefined : checkOf(expect['schema'], compileSchema);
   return {
     status: status as number,
     values: values.map((entry, index) => parseValue(entry, `expect.values[${index}]`)),
     ...(maxLatencyMs !== undefined && { maxLatencyMs: maxLatencyMs }),
-    ...(schema !== undefined && { schema: schema as JsonSchema })
+    ...(schema !== undefined && { schema })
   };
+}
+
+function checkOf(schema: unknown, compileSchema: SchemaCompiler | undefined): SchemaCheck {
+  if (compileSchema === undefined)
+    throw new Error('expect.schema was given but no schema compiler was loaded');
+  try {
+    return compileSchema(schema, 'expect.schema');
+  } catch (error) {
+    const field = (error as { field?: unknown }).field;
+    throw new FieldProblem(typeof field === 'string' ? field : 'expect.schema', (error as Error).message);
+  }
 }
 
 function parseValue(value: unknown, at: string): ValueExpectation {

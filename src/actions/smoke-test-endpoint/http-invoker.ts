@@ -6,6 +6,8 @@ import type { EndpointInvoker, Outcome } from './invoker.js';
 export interface HttpTarget {
   /** The service's base URL, e.g. http://127.0.0.1:8080. */
   url: string;
+  /** Sent with every request (basic auth from the `url` input's user information). */
+  authorization?: string;
   invocationsPath: string;
   pingPath: string;
   /** Longest wait for one answer. */
@@ -33,7 +35,8 @@ export function httpInvoker(target: HttpTarget): HttpInvoker {
   const send = (method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
     exchange(resolveUrl(target.url, path), {
       method,
-      headers,
+      headers:
+        target.authorization === undefined ? headers : { ...headers, authorization: target.authorization },
       agent,
       secure,
       timeoutMs: target.timeoutMs,

@@ -1,4 +1,6 @@
+import * as core from '@actions/core';
 import { InputError } from '../../lib/errors.js';
+import { redactUrl, splitUrlCredentials, type Mask } from '../../lib/secrets.js';
 import { getList, getNumber, getOptionalString, getString, type InputReader } from '../../lib/inputs.js';
 import type { LoadPlan } from './load.js';
 import type { Thresholds } from './run.js';
@@ -38,7 +40,15 @@ const DEFAULT_WAIT_SECONDS = 1800;
 
 export type Target =
   | { mode: 'sagemaker'; endpointName: string; region: string | undefined }
-  | { mode: 'http'; url: string; pingPath: string; invocationsPath: string };
+  | {
+      mode: 'http';
+      /** The base URL without user information, safe to print. */
+      url: string;
+      /** Basic auth from user information in the `url` input, masked when read. */
+      authorization?: string;
+      pingPath: string;
+      invocationsPath: string;
+    };
 
 export interface Inputs {
   target: Target;
@@ -55,8 +65,8 @@ export interface Inputs {
 /** SageMaker's rule for endpoint names. */
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
-export function parseInputs(read: InputReader): Inputs {
-  const target = parseTarget(read);
+export function parseInputs(read: InputReader, mask: Mask = (secret) => core.setSecret(secret)): Inputs {
+  const target = parseTarget(read, mask);
   const cases = getList(read, Input.Cases, { commas: false });
   const load = parseLoad(read);
   const thresholds: Thresholds = {};
@@ -92,7 +102,7 @@ export function parseInputs(read: InputReader): Inputs {
   };
 }
 
-function parseTarget(read: InputReader): Target {
+function parseTarget(read: InputReader, mask: Mask): Target {
   const endpointName = getOptionalString(read, Input.EndpointName);
   const url = getOptionalString(read, Input.Url);
   if ((endpointName === undefined) === (url === undefined)) {
@@ -116,31 +126,32 @@ function parseTarget(read: InputReader): Target {
   }
   return {
     mode: 'http',
-    url: parseUrl(url!),
+    ...parseUrl(url!, mask),
     pingPath: parsePath(read, Input.PingPath, '/ping'),
     invocationsPath: parsePath(read, Input.InvocationsPath, '/invocations')
   };
 }
 
-function parseUrl(value: string): string {
+function parseUrl(value: string, mask: Mask): { url: string; authorization?: string } {
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
     throw new InputError(
       Input.Url,
-      `'${value}' is not a URL`,
+      `'${redactUrl(value)}' is not a URL`,
       'Give the base URL, e.g. http://127.0.0.1:8080.'
     );
   }
+  const { url, authorization } = splitUrlCredentials(value, mask);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new InputError(
       Input.Url,
-      `'${value}' is not an http(s) URL`,
+      `'${url}' is not an http(s) URL`,
       'Give the base URL, e.g. http://127.0.0.1:8080.'
     );
   }
-  return value;
+  return { url, ...(authorization !== undefined && { authorization }) };
 }
 
 function parsePath(read: InputReader, name: string, fallback: string): string {

@@ -1,7 +1,5 @@
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { awsClientConfig } from '../../lib/aws.js';
 import { ActionError, InputError } from '../../lib/errors.js';
 import { readGitHubContext } from '../../lib/github-context.js';
@@ -15,7 +13,6 @@ import { httpInvoker } from './http-invoker.js';
 import type { EndpointInvoker } from './invoker.js';
 import { writeReport } from './report.js';
 import { runSmokeTest, type SmokeTestResult } from './run.js';
-import { sageMakerInvoker } from './sagemaker-invoker.js';
 import {
   CASE_COLUMNS,
   LOAD_COLUMNS,
@@ -40,7 +37,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const inputs = parseInputs(options.read ?? readActionInput);
   const workspace = readGitHubContext(env).workspace;
-  const cases = readCaseFiles(inputs.cases, workspace);
+  const cases = await readCaseFiles(inputs.cases, workspace);
   core.info(`${cases.length} case(s): ${cases.map((entry) => entry.file).join(', ')}`);
 
   const startedAt = new Date().toISOString();
@@ -88,7 +85,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   if (failure) throw new ActionError(failure, `The report is at ${reportPath}.`);
 }
 
-function readCaseFiles(patterns: string[], workspace: string) {
+async function readCaseFiles(patterns: string[], workspace: string) {
   const files = expandGlobs(patterns, workspace);
   if (files.length === 0) {
     throw new InputError(
@@ -98,7 +95,7 @@ function readCaseFiles(patterns: string[], workspace: string) {
     );
   }
   try {
-    return loadCases(files, workspace);
+    return await loadCases(files, workspace);
   } catch (error) {
     if (error instanceof CaseFileError) {
       for (const problem of error.problems) {
@@ -129,6 +126,11 @@ async function connect(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Endpoint
     return invoker;
   }
   const config = awsClientConfig(target.region, env);
+  const [{ SageMakerClient }, { SageMakerRuntimeClient }, { sageMakerInvoker }] = await Promise.all([
+    import('@aws-sdk/client-sagemaker'),
+    import('@aws-sdk/client-sagemaker-runtime'),
+    import('./sagemaker-invoker.js')
+  ]);
   const sagemaker = new SageMakerClient(config);
   try {
     await waitForEndpoint(sagemaker, target.endpointName, wait);

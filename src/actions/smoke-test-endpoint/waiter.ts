@@ -1,4 +1,4 @@
-import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ActionError, InputError, describeError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
 
@@ -59,6 +59,8 @@ export async function waitForEndpoint(
 }
 
 async function describe(sagemaker: SageMakerClient, endpointName: string) {
+  // Loaded on this path only (a cached import after the first poll): plain HTTP mode never needs the SDK.
+  const { DescribeEndpointCommand } = await import('@aws-sdk/client-sagemaker');
   try {
     return await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
   } catch (error) {

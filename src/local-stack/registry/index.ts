@@ -44,6 +44,8 @@ export interface LocalRegistry {
   internalCredentials(): RegistryCredentials & { serverAddress: string };
   /** A Docker config directory logged in with the internal credentials: `docker --config <dir> pull ...`. */
   readonly dockerConfigDir: string;
+  /** Calls `listener` after each manifest a client stored through the registry's front door. */
+  onManifestStored(listener: (repository: string, digest: string) => void): void;
   /** False once docker-registry has exited. */
   running(): boolean;
   stop(): Promise<void>;
@@ -68,11 +70,18 @@ export async function startRegistry(options: RegistryOptions): Promise<LocalRegi
 
   const client = new RegistryClient(`http://${upstream}`, internal);
   const tokens = new AuthorizationTokens(options.state, options.tokenTtlSeconds);
+  const storedListeners: ((repository: string, digest: string) => void)[] = [];
   const frontDoor = createRegistryFrontDoor({
     upstream,
     internalCredentials: internal,
     tokens,
-    policy: options.policy,
+    policy: {
+      ...options.policy,
+      manifestStored: (name, digest, at) => {
+        options.policy.manifestStored(name, digest, at);
+        for (const listener of storedListeners) listener(name, digest);
+      }
+    },
     client,
     registryId: options.registryId
   });
@@ -92,6 +101,7 @@ export async function startRegistry(options: RegistryOptions): Promise<LocalRegi
     tokens,
     dockerConfigDir: layout.dockerConfigDir,
     internalCredentials: () => ({ ...internal, serverAddress: host }),
+    onManifestStored: (listener) => void storedListeners.push(listener),
     running: () => registryProcess.running(),
     stop: async () => {
       frontDoor.closeAllConnections();

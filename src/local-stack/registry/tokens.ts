@@ -21,7 +21,8 @@ export type TokenCheck = 'valid' | 'expired' | 'unknown';
  * hashes are stored, in the state directory, so a `docker login` survives a restart of the stack.
  */
 export class AuthorizationTokens {
-  private static readonly DOCUMENT = 'registry-tokens';
+  /** The state document of issued passwords, which `modelship local reset` keeps so logins stay valid. */
+  static readonly DOCUMENT = 'registry-tokens';
 
   constructor(
     private readonly state: StateStore,

@@ -24,3 +24,7 @@ export const unknownOperation = (service: string, operation: string) =>
     'UnknownOperationException',
     `${service} has no operation ${operation} in the local stack`
   );
+
+/** A request body over the call's limit, refused as AWS's front ends refuse it (413, before it is read). */
+export const payloadTooLarge = (limit: number) =>
+  new AwsServiceError('RequestEntityTooLarge', `HTTP content length exceeded ${limit} bytes.`, 413);

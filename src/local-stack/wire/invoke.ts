@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from './errors.js';
+import { ownMember } from './own.js';
 import type { OperationInput, RequestContext, ServiceDefinition } from './types.js';
 
 /** Who makes an in-process call: the same fields a wire request carries, minus its request id. */
@@ -46,7 +47,7 @@ export function createInvoker(services: readonly ServiceDefinition[]): Invoker {
         `${serviceName} is a REST service; the local stack cannot call ${operationName} in-process`
       );
     }
-    const operation = service.operations[operationName];
+    const operation = ownMember(service.operations, operationName);
     if (!operation) {
       throw new AwsServiceError(
         'UnknownOperationException',

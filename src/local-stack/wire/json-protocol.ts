@@ -1,5 +1,6 @@
 import type { OperationInput, RequestContext, WireResponse } from './types.js';
 import { AwsServiceError } from './errors.js';
+import { ownMember } from './own.js';
 
 type JsonService = {
   signingName: string;
@@ -17,7 +18,7 @@ export async function handleJsonRequest(
 ): Promise<WireResponse> {
   const contentType = `application/x-amz-json-${service.jsonVersion}`;
   try {
-    const operation = service.operations[operationName];
+    const operation = ownMember(service.operations, operationName);
     if (!operation) {
       throw new AwsServiceError(
         'UnknownOperationException',
@@ -52,18 +53,49 @@ export function jsonErrorResponse(error: unknown, contentType: string, requestId
   };
 }
 
+/** How deep a request body may nest: AWS inputs nest a dozen levels, operations and state writes recurse. */
+const MAX_JSON_DEPTH = 100;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as an operation input: valid UTF-8, a JSON object, nested at most MAX_JSON_DEPTH levels, numbers
+ * finite. JSON.parse defines members (never assigns them), so a `__proto__` key is an ordinary member.
+ */
 function parseJsonBody(body: Buffer): OperationInput {
   if (body.length === 0) return {};
+  let text: string;
   try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new Error('not an object');
-    }
-    return parsed as OperationInput;
+    text = strictUtf8.decode(body);
   } catch {
-    throw new AwsServiceError('SerializationException', 'The request body is not a JSON object');
+    throw serializationError('The request body is not valid UTF-8.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw serializationError(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw serializationError('The request body must be a JSON object.');
+  }
+  checkJsonValue(parsed, 0);
+  return parsed as OperationInput;
+}
+
+function checkJsonValue(value: unknown, depth: number): void {
+  if (depth > MAX_JSON_DEPTH) {
+    throw serializationError(`The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw serializationError('The request body holds a number too large to represent.');
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const member of Object.values(value)) checkJsonValue(member, depth + 1);
   }
 }
+
+const serializationError = (message: string) => new AwsServiceError('SerializationException', message);
 
 /** JSON protocols send timestamps as epoch seconds (fractional), which is what SDKs parse back. */
 function toJsonWire(value: unknown): unknown {

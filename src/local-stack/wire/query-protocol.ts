@@ -1,5 +1,6 @@
 import type { OperationInput, RequestContext, WireResponse } from './types.js';
 import { AwsServiceError } from './errors.js';
+import { ownMember } from './own.js';
 import { escapeXml, toXml } from './xml.js';
 
 type QueryService = {
@@ -16,7 +17,7 @@ export async function handleQueryRequest(
 ): Promise<WireResponse> {
   const action = form.get('Action') ?? '';
   try {
-    const operation = service.operations[action];
+    const operation = ownMember(service.operations, action);
     if (!operation) {
       throw new AwsServiceError(
         'InvalidAction',
@@ -57,50 +58,70 @@ export function queryErrorResponse(error: unknown, requestId: string): WireRespo
   };
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A form-encoded body as parameters; bytes that are not UTF-8 are refused, not replaced. */
+export function parseForm(body: Buffer): URLSearchParams {
+  try {
+    return new URLSearchParams(strictUtf8.decode(body));
+  } catch {
+    throw malformedQuery('The request body is not valid UTF-8.');
+  }
+}
+
+/** AWS Query inputs nest a handful of levels (`Parameters.member.1.ParameterKey`); the parser recurses. */
+const MAX_PARAMETER_SEGMENTS = 20;
+
+type ParameterTree = Map<string, ParameterTree | string>;
+
 /**
  * Turns flattened Query parameters into nested values: `Parameters.member.2.ParameterKey=a` becomes
  * `{ Parameters: [<1>, { ParameterKey: 'a' }] }`, `Tags.entry.1.key` a list of entries. Values stay strings;
- * operations convert the few numeric and boolean members they read.
+ * operations convert the few numeric and boolean members they read. The names are the caller's, so they are
+ * collected in Maps and become members by definition (Object.fromEntries), never by assignment: a name such
+ * as `__proto__.maxResults` is then an ordinary (ignored) member, not a write to Object.prototype.
  */
 export function parseQueryParameters(form: URLSearchParams): OperationInput {
-  const root: Record<string, unknown> = {};
+  const root: ParameterTree = new Map();
   for (const [key, value] of form) {
     if (key === 'Action' || key === 'Version') continue;
-    assignPath(root, key.split('.'), value);
+    const path = key.split('.');
+    if (path.length > MAX_PARAMETER_SEGMENTS) {
+      throw malformedQuery(
+        `Parameter ${key.slice(0, 200)} has more than ${MAX_PARAMETER_SEGMENTS} dot-separated parts.`
+      );
+    }
+    assignPath(root, path, value);
   }
-  return collapseLists(root) as OperationInput;
+  return toInput(root) as OperationInput;
 }
 
-function assignPath(target: Record<string, unknown>, path: string[], value: string): void {
-  let node = target;
-  for (let index = 0; index < path.length - 1; index += 1) {
-    const segment = path[index] as string;
-    const next = node[segment];
-    if (next === undefined || typeof next !== 'object' || next === null) {
-      const created: Record<string, unknown> = {};
-      node[segment] = created;
-      node = created;
-    } else {
-      node = next as Record<string, unknown>;
+function assignPath(root: ParameterTree, path: string[], value: string): void {
+  let node = root;
+  for (const segment of path.slice(0, -1)) {
+    let next = node.get(segment);
+    if (!(next instanceof Map)) {
+      next = new Map();
+      node.set(segment, next);
     }
+    node = next;
   }
-  node[path[path.length - 1] as string] = value;
+  node.set(path[path.length - 1] as string, value);
 }
 
 const LIST_MARKERS = new Set(['member', 'entry']);
 
-/** `{ member: { '1': a, '2': b } }` → `[a, b]`, recursively. */
-function collapseLists(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (keys.length === 1 && LIST_MARKERS.has(keys[0] as string)) {
-    const items = record[keys[0] as string] as Record<string, unknown>;
-    return Object.keys(items)
-      .sort((a, b) => Number(a) - Number(b))
-      .map((index) => collapseLists(items[index]));
+/** `{ member: { '1': a, '2': b } }` → `[a, b]`, recursively; other trees become plain objects. */
+function toInput(node: ParameterTree | string): unknown {
+  if (typeof node === 'string') return node;
+  const [marker] = node.keys();
+  const items =
+    node.size === 1 && marker !== undefined && LIST_MARKERS.has(marker) ? node.get(marker) : undefined;
+  if (items instanceof Map) {
+    return [...items].sort(([a], [b]) => Number(a) - Number(b)).map(([, item]) => toInput(item));
   }
-  const result: Record<string, unknown> = {};
-  for (const key of keys) result[key] = collapseLists(record[key]);
-  return result;
+  return Object.fromEntries([...node].map(([name, member]) => [name, toInput(member)]));
 }
+
+/** AWS's common error for a Query request it cannot parse (documented with status 404). */
+const malformedQuery = (message: string) => new AwsServiceError('MalformedQueryString', message, 404);

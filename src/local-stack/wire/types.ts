@@ -10,6 +10,9 @@ export interface WireRequest {
   body: Buffer;
 }
 
+/** What routing sees: the request line and headers, before the body is read. */
+export type RequestHead = Omit<WireRequest, 'body'>;
+
 export interface WireResponse {
   status: number;
   headers: Record<string, string>;
@@ -97,7 +100,11 @@ export function combineOperations(...sets: OperationTable[]): OperationTable {
 /** A REST route (REST-JSON services such as SageMaker Runtime): matched on method and path. */
 export interface RestRoute {
   method: string;
+  /** The operation's name, for IAM's action (`<signingName>:<operation>`); named groups are its input. */
+  operation?: string;
   pattern: RegExp;
+  /** The largest body the route accepts (AWS's documented limit); the JSON protocol's default otherwise. */
+  maxBodyBytes?: number;
   handle: (request: WireRequest, match: RegExpExecArray, context: RequestContext) => Promise<WireResponse>;
 }
 
@@ -112,6 +119,8 @@ export type ServiceDefinition =
       targetPrefix: string;
       jsonVersion: '1.0' | '1.1';
       operations: OperationTable;
+      /** Body limits of operations whose inputs AWS lets grow past the JSON protocol's default. */
+      bodyLimits?: Record<string, number>;
     }
   | {
       protocol: 'query';

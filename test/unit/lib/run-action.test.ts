@@ -1,23 +1,32 @@
-import { jest } from '@jest/globals';
+import { mockActionsCore } from '../../helpers/core-mock.js';
 
-const state: Record<string, string> = {};
-const setFailed = jest.fn();
-jest.unstable_mockModule('@actions/core', () => ({
-  getState: (name: string) => state[name] ?? '',
-  saveState: (name: string, value: string) => {
-    state[name] = value;
-  },
-  setFailed
-}));
+const core = mockActionsCore();
+const { state, setFailed, secrets } = core;
 
 const { runAction } = await import('../../../src/lib/run-action.js');
 
 beforeEach(() => {
-  for (const key of Object.keys(state)) delete state[key];
-  setFailed.mockReset();
+  core.reset();
 });
 
 describe('runAction', () => {
+  it('masks the AWS credentials in the environment and user information of URLs in the failure', async () => {
+    const saved = process.env['AWS_SESSION_TOKEN'];
+    process.env['AWS_SESSION_TOKEN'] = 'session/token+1';
+    try {
+      await runAction({
+        main: async () => {
+          throw new TypeError('fetch failed: http://me:hunter2@host:1/x');
+        }
+      });
+    } finally {
+      if (saved === undefined) delete process.env['AWS_SESSION_TOKEN'];
+      else process.env['AWS_SESSION_TOKEN'] = saved;
+    }
+    expect(secrets).toEqual(expect.arrayContaining(['session/token+1', 'session%2Ftoken%2B1']));
+    expect(setFailed).toHaveBeenCalledWith('TypeError: fetch failed: http://***@host:1/x');
+  });
+
   it('turns anything thrown into one failure message', async () => {
     await runAction({
       main: async () => {

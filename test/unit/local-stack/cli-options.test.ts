@@ -5,12 +5,13 @@ import { registryConfig } from '../../../src/local-stack/registry/config.js';
 import { parse } from 'yaml';
 
 describe('modelship local options', () => {
-  it('defaults to ./.local-stack, port 4510, registry port 5510, us-east-1', () => {
+  it('defaults to ./.local-stack, port 4510, registry port 5510, us-east-1, account 000000000000', () => {
     expect(parseLocalOptions([], '/work/model')).toEqual({
       dataDir: '/work/model/.local-stack',
       port: 4510,
       registryPort: 5510,
-      region: 'us-east-1'
+      region: 'us-east-1',
+      accountId: '000000000000'
     });
   });
 
@@ -24,8 +25,11 @@ describe('modelship local options', () => {
       '6000',
       '--region',
       'eu-west-1',
+      '--account-id',
+      '123456789012',
       '--token-ttl',
-      '5'
+      '5',
+      '--enforce-iam'
     ];
     const options = parseLocalOptions(args, '/tmp');
     expect(options).toEqual({
@@ -33,7 +37,9 @@ describe('modelship local options', () => {
       port: 0,
       registryPort: 6000,
       region: 'eu-west-1',
-      tokenTtlSeconds: 5
+      accountId: '123456789012',
+      tokenTtlSeconds: 5,
+      enforceIam: true
     });
     expect(parseLocalOptions(toFlags(options), '/elsewhere')).toEqual(options);
   });
@@ -43,6 +49,7 @@ describe('modelship local options', () => {
     [['--registry-port', '1e3'], "--registry-port '1e3' is not a port number"],
     [['--region', 'Mars'], "--region 'Mars' is not an AWS region name"],
     [['--token-ttl', '0'], "--token-ttl '0' must be a positive number of seconds"],
+    [['--account-id', '1234'], "--account-id '1234' is not an AWS account id"],
     [['--colour'], "Unknown option '--colour'"],
     [['extra'], 'extra']
   ])('rejects %j', (args, message) => {

@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { FAULTS_PATH } from '../../../src/local-stack/server.js';
 import { FaultInjector, parseFaultRule } from '../../../src/local-stack/wire/faults.js';
 import { createStsService } from '../../../src/local-stack/services/sts/index.js';
+import { createStackIdentity } from '../../../src/local-stack/identity/stack-identity.js';
 import { startEndpoint, TEST_CREDENTIALS, type RunningEndpoint } from '../../helpers/local-endpoint.js';
 
 describe('fault injection', () => {
@@ -28,7 +29,7 @@ describe('fault injection', () => {
   describe('through the endpoint', () => {
     let endpoint: RunningEndpoint;
     beforeAll(async () => {
-      endpoint = await startEndpoint(() => [createStsService()]);
+      endpoint = await startEndpoint((state) => [createStsService(createStackIdentity(state))]);
     });
     afterAll(() => endpoint.close());
 

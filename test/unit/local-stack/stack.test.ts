@@ -55,7 +55,7 @@ describe('launchLocalStack', () => {
       dataDir,
       port: 0,
       registryPort: 0,
-      services: [() => createStsService(), probeService(events)],
+      services: [(stack) => createStsService(stack.identity), probeService(events)],
       log: (line) => lines.push(line)
     });
     const response = await callProbe(stack.endpoint);

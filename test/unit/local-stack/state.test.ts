@@ -23,6 +23,22 @@ describe('StateStore', () => {
     expect(reloaded).toEqual({ at: new Date('2026-01-02T03:04:05.678Z'), names: ['a', 'b'] });
   });
 
+  it('resets in place: live documents emptied to their initial value, unused ones removed, kept ones kept', () => {
+    const before = new StateStore(dataDir);
+    for (const name of ['live', 'unused', 'kept']) {
+      before.document(name, () => ({ items: ['old'] }));
+      before.save(name);
+    }
+    const store = new StateStore(dataDir);
+    const live = store.document('live', () => ({ items: [] as string[] }));
+    store.document('kept', () => ({ items: [] as string[] }));
+    store.reset(['kept']);
+    expect(live).toEqual({ items: [] });
+    expect(readdirSync(join(dataDir, 'state')).sort()).toEqual(['kept.json', 'live.json']);
+    expect(new StateStore(dataDir).document('kept', () => ({ items: [] }))).toEqual({ items: ['old'] });
+    expect(store.document('unused', () => ({ items: ['new'] }))).toEqual({ items: ['new'] });
+  });
+
   it('refuses a damaged document instead of overwriting it with an empty one', () => {
     new StateStore(dataDir);
     writeFileSync(join(dataDir, 'state', 'ecr.json'), '{"repositories": {');

@@ -3,6 +3,7 @@ import { parseQueryParameters } from '../../../src/local-stack/wire/query-protoc
 import { readCredentialScope } from '../../../src/local-stack/wire/credential-scope.js';
 import { toXml } from '../../../src/local-stack/wire/xml.js';
 import { createStsService } from '../../../src/local-stack/services/sts/index.js';
+import { createStackIdentity } from '../../../src/local-stack/identity/stack-identity.js';
 import {
   startEndpoint,
   TEST_ACCOUNT,
@@ -48,7 +49,7 @@ describe('credential scope', () => {
 describe('local endpoint routing (STS over the Query protocol)', () => {
   let endpoint: RunningEndpoint;
   beforeAll(async () => {
-    endpoint = await startEndpoint(() => [createStsService()]);
+    endpoint = await startEndpoint((state) => [createStsService(createStackIdentity(state))]);
   });
   afterAll(() => endpoint.close());
 
@@ -70,7 +71,7 @@ describe('local endpoint routing (STS over the Query protocol)', () => {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20261123/us-east-1/sts/aws4_request, Signature=x'
       },
-      body: 'Action=AssumeRole&Version=2011-06-15'
+      body: 'Action=DecodeAuthorizationMessage&Version=2011-06-15'
     });
     expect(response.status).toBe(400);
     const text = await response.text();

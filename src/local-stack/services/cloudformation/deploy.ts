@@ -2,6 +2,7 @@ import type { CallerContext } from '../../wire/invoke.js';
 import type { StackConfiguration, StackRecord } from './model.js';
 import { failedState } from './recover.js';
 import type { ResourceProvider } from './resources/types.js';
+import type { StackExports } from './exports.js';
 import type { StackStore } from './store.js';
 import type { LoadedTemplate } from './template/load.js';
 import { createStack, type OnFailure } from './lifecycle/create.js';
@@ -12,6 +13,7 @@ import { cleanUpUpdate, updateStack } from './lifecycle/update.js';
 
 export interface DeploymentOptions {
   store: StackStore;
+  exports: StackExports;
   providers: Record<string, ResourceProvider>;
 }
 
@@ -27,7 +29,7 @@ export class Deployments {
   private readonly context: DeploymentContext;
 
   constructor(options: DeploymentOptions) {
-    this.context = { store: options.store, providers: options.providers };
+    this.context = { store: options.store, exports: options.exports, providers: options.providers };
   }
 
   /** Resolves once every operation started so far has finished. */

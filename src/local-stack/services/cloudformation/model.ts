@@ -33,6 +33,18 @@ export interface StackEvent {
   ResourceStatusReason?: string;
   ResourceProperties?: string;
   ClientRequestToken?: string;
+  OperationId?: string;
+}
+
+/** One operation on a stack (create, update, delete, rollback), as DescribeEvents groups events. */
+export interface StackOperation {
+  OperationId: string;
+  OperationType: 'CREATE_STACK' | 'UPDATE_STACK' | 'DELETE_STACK' | 'ROLLBACK' | 'CONTINUE_ROLLBACK';
+  OperationStatus: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+  StartTime: Date;
+  EndTime?: Date;
+  /** The failed operation whose rollback this is. */
+  TriggeredBy?: string;
 }
 
 export interface OutputRecord {
@@ -73,6 +85,10 @@ export interface StackRecord extends StackConfiguration {
   clientRequestToken?: string;
   /** What an update that has not completed rolls back to. */
   rollbackTarget?: RollbackTarget;
+  /** The stack's operations, oldest first. */
+  operations?: StackOperation[];
+  /** Export names the stack's last completed create or update read with Fn::ImportValue. */
+  imports?: string[];
 }
 
 /** The stack as it was before an update: configuration, outputs and resources. */
@@ -123,6 +139,8 @@ export interface ChangeSetRecord extends StackConfiguration {
   description?: string;
   onStackFailure?: string;
   changes: Change[];
+  /** The operation that executed the change set. */
+  operationId?: string;
 }
 
 export interface CloudFormationDocument {

@@ -1,15 +1,21 @@
 import { templateFormatError, validationError } from './errors.js';
+import type { StackExports } from './exports.js';
 import type { StackRecord } from './model.js';
 import type { StackIdentity, ResourceValues } from './template/scope.js';
 import type { Template } from './template/types.js';
 
-/** The pseudo parameters' values for a stack. */
-export const identityOf = (stack: StackRecord): StackIdentity => ({
+/** The pseudo parameters' values for a stack, and the exports it can import (recorded in `imported`). */
+export const identityOf = (
+  stack: StackRecord,
+  exports: StackExports,
+  imported?: Set<string>
+): StackIdentity => ({
   stackName: stack.stackName,
   stackId: stack.stackId,
   region: stack.region,
   accountId: stack.accountId,
-  notificationARNs: stack.notificationARNs
+  notificationARNs: stack.notificationARNs,
+  importValue: exports.resolver(stack, imported)
 });
 
 /** Ref and Fn::GetAtt over the stack's provisioned resources: Ref is the physical id, as for AWS's types. */

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { StateStore } from '../../state.js';
 import { changeSetNotFound, stackNotFound } from './errors.js';
-import type { ChangeSetRecord, CloudFormationDocument, StackEvent, StackRecord } from './model.js';
+import {
+  STACK_RESOURCE_TYPE,
+  type ChangeSetRecord,
+  type CloudFormationDocument,
+  type StackEvent,
+  type StackRecord
+} from './model.js';
+import { recordStatusChange } from './operation-log.js';
 
 const DOCUMENT = 'cloudformation';
 
@@ -63,16 +70,25 @@ export class StackStore {
     this.changeSets.splice(0, this.changeSets.length, ...kept);
   }
 
-  /** Adds an event (newest first) and persists, so every step of a deployment survives a restart. */
+  /**
+   * Adds an event (newest first) and persists, so every step of a deployment survives a restart. The
+   * stack's own events (status changes) also move its operations along; every event names its operation.
+   */
   addEvent(
     stack: StackRecord,
-    event: Omit<StackEvent, 'StackId' | 'StackName' | 'EventId' | 'Timestamp'>
+    event: Omit<StackEvent, 'StackId' | 'StackName' | 'EventId' | 'Timestamp' | 'OperationId'>
   ): void {
+    const timestamp = new Date();
+    const operation =
+      event.ResourceType === STACK_RESOURCE_TYPE && event.LogicalResourceId === stack.stackName
+        ? recordStatusChange(stack, event.ResourceStatus, timestamp)
+        : stack.operations?.at(-1);
     stack.events.unshift({
       StackId: stack.stackId,
       EventId: randomUUID(),
       StackName: stack.stackName,
-      Timestamp: new Date(),
+      ...(operation && { OperationId: operation.OperationId }),
+      Timestamp: timestamp,
       ...(stack.clientRequestToken !== undefined && { ClientRequestToken: stack.clientRequestToken }),
       ...event
     });

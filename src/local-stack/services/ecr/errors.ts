@@ -49,6 +49,20 @@ export const lifecyclePolicyNotFound = (name: string, registryId: string) =>
 
 export const imageNotFound = (message: string) => new AwsServiceError('ImageNotFoundException', message);
 
+/** How ECR names an image identifier in its messages: {imageDigest:'…', imageTag:'…'}. */
+export const describeImageId = (id: { imageDigest?: string; imageTag?: string }) =>
+  `{imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'}`;
+
+export const imageNotInRepository = (
+  id: { imageDigest?: string; imageTag?: string },
+  name: string,
+  registryId: string
+) =>
+  imageNotFound(
+    `The image with imageId ${describeImageId(id)} does not exist within the repository with name ` +
+      `'${name}' in the registry with id '${registryId}'`
+  );
+
 export const imageTagAlreadyExists = (tag: string, name: string) =>
   new AwsServiceError(
     'ImageTagAlreadyExistsException',

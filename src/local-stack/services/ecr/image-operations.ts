@@ -31,7 +31,7 @@ import {
   TOKEN_USERNAME,
   type LocalRegistry
 } from '../../registry/index.js';
-import { imageNotFound, imageTagAlreadyExists, invalidParameter } from './errors.js';
+import { imageNotFound, imageNotInRepository, imageTagAlreadyExists, invalidParameter } from './errors.js';
 import {
   artifactMediaType,
   findImage,
@@ -42,6 +42,7 @@ import {
   type ImageFailure,
   type ImageIdentifier
 } from './images.js';
+import type { LifecycleRunner } from './lifecycle-operations.js';
 import { ecrRegistryPolicy, type RepositoryRecord, type RepositoryStore } from './repositories.js';
 import { existingRepository, imageTag, pageRequest } from './validation.js';
 
@@ -57,7 +58,11 @@ type ImageOperations = {
 };
 
 /** ECR's image operations, answered from the real registry. */
-export function imageOperations(store: RepositoryStore, registry: LocalRegistry): OperationTable {
+export function imageOperations(
+  store: RepositoryStore,
+  registry: LocalRegistry,
+  lifecycle: LifecycleRunner
+): OperationTable {
   const policy = ecrRegistryPolicy(store);
 
   return defineOperations<ImageOperations>({
@@ -91,10 +96,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
           const found = findImage(images, id);
           if (!isFailure(found)) return found;
           if (found.failureCode === 'ImageNotFound' || found.failureCode === 'ImageTagDoesNotMatchDigest') {
-            throw imageNotFound(
-              `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} ` +
-                `does not exist within the repository with name '${record.repositoryName}' in the registry with id '${context.accountId}'`
-            );
+            throw imageNotInRepository(id, record.repositoryName, context.accountId);
           }
           throw invalidParameter('imageIds', found.failureReason);
         });
@@ -225,6 +227,7 @@ export function imageOperations(store: RepositoryStore, registry: LocalRegistry)
       }
       await putManifest(registry, name, tag ?? digest, body, mediaType);
       store.recordPush(name, digest, new Date());
+      await lifecycle.applyNow(name);
       return {
         image: {
           registryId: context.accountId,

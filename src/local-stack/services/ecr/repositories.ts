@@ -24,12 +24,29 @@ export interface RepositoryRecord {
   encryptionConfiguration: { encryptionType: 'AES256' | 'KMS' | 'KMS_DSSE'; kmsKey?: string };
   tags: ResourceTag[];
   lifecyclePolicyText?: string;
+  /** When the lifecycle policy was last applied (GetLifecyclePolicy's lastEvaluatedAt). */
+  lifecycleEvaluatedAt?: Date;
+  policyText?: string;
   /** When each manifest digest was first stored, as the registry's front door saw it. */
   pushedAt: Record<string, Date>;
 }
 
+/** The registry's own settings (PutRegistryPolicy, PutReplicationConfiguration). */
+export interface RegistrySettings {
+  policyText?: string;
+  replicationConfiguration?: ReplicationConfiguration;
+}
+
+export interface ReplicationConfiguration {
+  rules: {
+    destinations: { region: string; registryId: string }[];
+    repositoryFilters?: { filter: string; filterType: 'PREFIX_MATCH' }[];
+  }[];
+}
+
 interface EcrDocument {
   repositories: Record<string, RepositoryRecord>;
+  registry?: RegistrySettings;
 }
 
 /**
@@ -77,6 +94,13 @@ export class RepositoryStore {
     this.save();
   }
 
+  /** The registry's settings; changes are persisted with save(). */
+  registry(): RegistrySettings {
+    const document = this.document();
+    document.registry ??= {};
+    return document.registry;
+  }
+
   /** Persists changes made to a record returned by get(). */
   save(): void {
     this.state.save(RepositoryStore.DOCUMENT);
@@ -104,7 +128,8 @@ export function isTagImmutable(record: RepositoryRecord, tag: string): boolean {
   }
 }
 
-function wildcardPattern(filter: string): RegExp {
+/** An ECR wildcard filter (`*` matches any run of characters) as an anchored expression. */
+export function wildcardPattern(filter: string): RegExp {
   const escaped = filter.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`);
 }

@@ -1,22 +1,16 @@
 import type {
   CreateRepositoryCommandInput,
   CreateRepositoryCommandOutput,
-  DeleteLifecyclePolicyCommandInput,
-  DeleteLifecyclePolicyCommandOutput,
   DeleteRepositoryCommandInput,
   DeleteRepositoryCommandOutput,
   DescribeRepositoriesCommandInput,
   DescribeRepositoriesCommandOutput,
-  GetLifecyclePolicyCommandInput,
-  GetLifecyclePolicyCommandOutput,
   ListTagsForResourceCommandInput,
   ListTagsForResourceCommandOutput,
   PutImageScanningConfigurationCommandInput,
   PutImageScanningConfigurationCommandOutput,
   PutImageTagMutabilityCommandInput,
   PutImageTagMutabilityCommandOutput,
-  PutLifecyclePolicyCommandInput,
-  PutLifecyclePolicyCommandOutput,
   EncryptionConfiguration,
   ImageScanningConfiguration,
   ImageTagMutabilityExclusionFilter,
@@ -26,6 +20,7 @@ import type {
   UntagResourceCommandInput,
   UntagResourceCommandOutput
 } from '@aws-sdk/client-ecr';
+import { createHash } from 'node:crypto';
 import {
   defineOperations,
   wireMembers,
@@ -37,13 +32,11 @@ import { paginate } from '../../wire/pagination.js';
 import type { LocalRegistry } from '../../registry/index.js';
 import {
   invalidParameter,
-  lifecyclePolicyNotFound,
   repositoryAlreadyExists,
   repositoryNotEmpty,
   repositoryNotFound
 } from './errors.js';
 import { imagesOf } from './images.js';
-import { validateLifecyclePolicy } from './lifecycle-policy.js';
 import type {
   MutabilityExclusionFilter,
   RepositoryRecord,
@@ -77,15 +70,12 @@ type RepositoryOperations = {
     PutImageScanningConfigurationCommandInput,
     PutImageScanningConfigurationCommandOutput
   ];
-  PutLifecyclePolicy: [PutLifecyclePolicyCommandInput, PutLifecyclePolicyCommandOutput];
-  GetLifecyclePolicy: [GetLifecyclePolicyCommandInput, GetLifecyclePolicyCommandOutput];
-  DeleteLifecyclePolicy: [DeleteLifecyclePolicyCommandInput, DeleteLifecyclePolicyCommandOutput];
   TagResource: [TagResourceCommandInput, TagResourceCommandOutput];
   UntagResource: [UntagResourceCommandInput, UntagResourceCommandOutput];
   ListTagsForResource: [ListTagsForResourceCommandInput, ListTagsForResourceCommandOutput];
 };
 
-/** ECR's repository operations: the repositories' settings, tags and lifecycle policies. */
+/** ECR's repository operations: the repositories' settings and tags. */
 export function repositoryOperations(store: RepositoryStore, registry: LocalRegistry): OperationTable {
   const describe = (record: RepositoryRecord, context: RequestContext) =>
     describeRepository(record, context.accountId, registry.host);
@@ -184,42 +174,6 @@ export function repositoryOperations(store: RepositoryStore, registry: LocalRegi
         registryId: context.accountId,
         repositoryName: record.repositoryName,
         imageScanningConfiguration: { scanOnPush: record.scanOnPush }
-      };
-    },
-
-    PutLifecyclePolicy: (input, context) => {
-      const record = existingRepository(input, context, store);
-      record.lifecyclePolicyText = validateLifecyclePolicy(input.lifecyclePolicyText);
-      store.save();
-      return {
-        registryId: context.accountId,
-        repositoryName: record.repositoryName,
-        lifecyclePolicyText: record.lifecyclePolicyText
-      };
-    },
-
-    GetLifecyclePolicy: (input, context) => {
-      const record = existingRepository(input, context, store);
-      if (record.lifecyclePolicyText === undefined) {
-        throw lifecyclePolicyNotFound(record.repositoryName, context.accountId);
-      }
-      return {
-        registryId: context.accountId,
-        repositoryName: record.repositoryName,
-        lifecyclePolicyText: record.lifecyclePolicyText
-      };
-    },
-
-    DeleteLifecyclePolicy: (input, context) => {
-      const record = existingRepository(input, context, store);
-      const text = record.lifecyclePolicyText;
-      if (text === undefined) throw lifecyclePolicyNotFound(record.repositoryName, context.accountId);
-      delete record.lifecyclePolicyText;
-      store.save();
-      return {
-        registryId: context.accountId,
-        repositoryName: record.repositoryName,
-        lifecyclePolicyText: text
       };
     },
 
@@ -332,11 +286,17 @@ function encryptionConfiguration(
   if (kmsKey !== undefined && (typeof kmsKey !== 'string' || kmsKey.length === 0 || kmsKey.length > 2048)) {
     throw invalidParameter('encryptionConfiguration.kmsKey', 'must be a KMS key ID, alias or ARN');
   }
-  // Without a key, ECR uses the account's AWS managed key for ECR.
-  return {
-    encryptionType: type,
-    kmsKey: kmsKey ?? `arn:aws:kms:${context.region}:${context.accountId}:alias/aws/ecr`
-  };
+  return { encryptionType: type, kmsKey: kmsKey ?? awsManagedKeyArn(context) };
+}
+
+/**
+ * Without a key, ECR uses the account's AWS managed key for ECR (alias aws/ecr) and reports its key ARN.
+ * That key is one per account and region, so its id is derived from them: every repository names the same.
+ */
+function awsManagedKeyArn(context: RequestContext): string {
+  const hex = createHash('sha256').update(`aws/ecr/${context.accountId}/${context.region}`).digest('hex');
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `arn:aws:kms:${context.region}:${context.accountId}:key/${id}`;
 }
 
 function repositoryByArn(

@@ -6,7 +6,7 @@ import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } fro
 import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
 
-/** SageMaker's limit on a real-time request's payload. */
+/** SageMaker's limit on a real-time request's payload; the wire refuses larger bodies (413) unread. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** A container must answer /invocations within 60 seconds. */
 const INVOCATION_TIMEOUT_MS = 60_000;
@@ -33,7 +33,9 @@ export function createSageMakerRuntimeService(
     routes: [
       {
         method: 'POST',
-        pattern: /^\/endpoints\/([^/]+)\/invocations$/,
+        operation: 'InvokeEndpoint',
+        pattern: /^\/endpoints\/(?<EndpointName>[^/]+)\/invocations$/,
+        maxBodyBytes: MAX_PAYLOAD_BYTES,
         handle: async (request, match, context) => {
           try {
             return await invokeEndpoint(hosting, match[1]!, request, context);
@@ -65,12 +67,6 @@ async function invokeEndpoint(
     throw new AwsServiceError(
       'ValidationError',
       `Endpoint ${endpointName} of account ${context.accountId} not found.`
-    );
-  }
-  if (request.body.length > MAX_PAYLOAD_BYTES) {
-    throw new AwsServiceError(
-      'ValidationError',
-      `Received payload of ${request.body.length} bytes, which exceeds the limit of ${MAX_PAYLOAD_BYTES} bytes.`
     );
   }
   const targetVariant = header(request, 'x-amzn-sagemaker-target-variant');

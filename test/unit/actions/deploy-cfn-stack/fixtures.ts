@@ -153,8 +153,8 @@ export function testEngine(overrides: Partial<Engine> = {}) {
   let tokens = 0;
   const engine: Engine = {
     cloudformation: new CloudFormationClient(config),
-    sagemaker: () => new SageMakerClient(config),
-    s3: () => new S3Client(config),
+    sagemaker: async () => new SageMakerClient(config),
+    s3: async () => new S3Client(config),
     region: 'us-east-1',
     clock,
     log,

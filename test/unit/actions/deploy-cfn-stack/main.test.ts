@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
@@ -9,26 +8,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../helpers/action-runner.js';
+import { mockActionsCore } from '../../../helpers/core-mock.js';
 import { CHANGE_SET_ID, changeSet, stack, stackMissing, STACK_ID, STACK_NAME } from './fixtures.js';
 
-const outputs: Record<string, string> = {};
-const warnings: string[] = [];
-const summary: string[] = [];
-const summaryWriter = {
-  addRaw: (text: string) => (summary.push(text), summaryWriter),
-  addHeading: (text: string) => (summary.push(`# ${text}`), summaryWriter),
-  addTable: (rows: unknown[][]) => (summary.push(JSON.stringify(rows)), summaryWriter),
-  write: async () => summaryWriter
-};
-jest.unstable_mockModule('@actions/core', () => ({
-  getInput: () => '',
-  info: () => undefined,
-  warning: (message: string) => warnings.push(message),
-  setOutput: (name: string, value: string) => {
-    outputs[name] = value;
-  },
-  summary: summaryWriter
-}));
+const core = mockActionsCore();
+const { outputs, warnings, summary } = core;
 
 const { run } = await import('../../../../src/actions/deploy-cfn-stack/main.js');
 
@@ -49,9 +33,7 @@ afterAll(() => {
 
 beforeEach(() => {
   cfn.reset();
-  for (const key of Object.keys(outputs)) delete outputs[key];
-  warnings.length = 0;
-  summary.length = 0;
+  core.reset();
 });
 
 describe('deploy-cfn-stack run()', () => {

@@ -1,11 +1,8 @@
 import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import {
-  firstFailure,
-  formatEvent,
-  StackEventCursor
-} from '../../../../src/actions/deploy-cfn-stack/events.js';
+import { StackEventCursor } from '../../../../src/actions/deploy-cfn-stack/event-cursor.js';
+import { firstFailure, formatEvent } from '../../../../src/actions/deploy-cfn-stack/events.js';
 import { Backoff } from '../../../../src/actions/deploy-cfn-stack/polling.js';
 import { event, fakeClock, STACK_ID, STACK_NAME } from './fixtures.js';
 

@@ -14,6 +14,25 @@ const parse = (inputs: Record<string, string>): PushInputs =>
   parseInputs(reader({ image: 'my-model:3f2c1ab', repository: 'acme/model', ...inputs }), workspace);
 
 describe('push-ecr inputs', () => {
+  it('masks the registry password and its basic-auth pair as read, and refuses credentials in the host', () => {
+    const masked: string[] = [];
+    const mask = (secret: string) => masked.push(secret);
+    const inputs = {
+      image: 'm:1',
+      repository: 'acme/model',
+      registry: 'ghcr.io',
+      username: 'a',
+      password: 'p/w'
+    };
+    parseInputs(reader(inputs), workspace, mask);
+    expect(masked).toEqual(expect.arrayContaining(['p/w', 'p%2Fw', Buffer.from('a:p/w').toString('base64')]));
+    masked.length = 0;
+    expect(() => parseInputs(reader({ ...inputs, registry: 'a:p/w@ghcr.io' }), workspace, mask)).toThrow(
+      /^Input 'registry': holds user information \(user:password@host\)[^/]*$/
+    );
+    expect(masked).toContain('p/w');
+  });
+
   it('defaults: the image tag, an IMMUTABLE scanned repository keeping 30 images', () => {
     expect(parse({})).toEqual({
       image: 'my-model:3f2c1ab',

@@ -29,11 +29,13 @@ const context: GitHubContext = {
 
 function parse(inputs: Record<string, string>) {
   const warnings: string[] = [];
+  const masked: string[] = [];
   const parsed = parseInputs((name) => inputs[name] ?? '', {
     context,
-    warn: (message) => warnings.push(message)
+    warn: (message) => warnings.push(message),
+    mask: (secret) => masked.push(secret)
   });
-  return { parsed, warnings };
+  return { parsed, warnings, masked };
 }
 
 describe('register-model inputs', () => {
@@ -102,6 +104,26 @@ describe('register-model inputs', () => {
     expect(parse({ ...base, 'artifact-uri': 's3://bucket/model' }).parsed).toMatchObject({
       registration: { source: 's3://bucket/model', imageUri: IMAGE }
     });
+  });
+
+  it('takes credentials out of the tracking URI, masked, and never echoes them in an error', () => {
+    const base = { backend: 'mlflow', 'model-name': 'churn', 'image-uri': IMAGE };
+    const { parsed, masked } = parse({ ...base, 'tracking-uri': 'https://ci:p%40ss%2Fw@mlflow.example/x' });
+    expect(parsed).toMatchObject({
+      trackingUri: 'https://mlflow.example/x',
+      urlAuthorization: `Basic ${Buffer.from('ci:p@ss/w').toString('base64')}`
+    });
+    expect(masked).toEqual(
+      expect.arrayContaining(['p%40ss%2Fw', 'p@ss/w', Buffer.from('ci:p@ss/w').toString('base64')])
+    );
+    expect(masked).not.toContain('ci');
+    expect(parse({ ...base, 'tracking-uri': 'https://tok3n@mlflow.example' }).masked).toContain('tok3n');
+    expect(() => parse({ ...base, 'tracking-uri': 'ftp://ci:hunter2@mlflow.example' })).toThrow(
+      /Input 'tracking-uri': 'ftp:\/\/mlflow.example' is not an http\(s\) URL/
+    );
+    expect(() => parse({ ...base, 'tracking-uri': 'http://ci:hunter2@[bad' })).toThrow(
+      /Input 'tracking-uri': 'http:\/\/\*\*\*@\[bad' is not a URL/
+    );
   });
 
   it('warns about an image not pinned by digest, and refuses it when require-digest is set', () => {

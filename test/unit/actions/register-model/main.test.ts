@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
@@ -9,25 +8,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { mockActionsCore } from '../../../helpers/core-mock.js';
 
-const outputs: Record<string, string> = {};
-const warnings: string[] = [];
-const secrets: string[] = [];
-const summary: string[] = [];
-const summaryWriter = {
-  addRaw: (text: string) => (summary.push(text), summaryWriter),
-  write: async () => summaryWriter
-};
-jest.unstable_mockModule('@actions/core', () => ({
-  getInput: () => '',
-  info: () => undefined,
-  warning: (message: string) => warnings.push(message),
-  setSecret: (secret: string) => secrets.push(secret),
-  setOutput: (name: string, value: string) => {
-    outputs[name] = value;
-  },
-  summary: summaryWriter
-}));
+const core = mockActionsCore();
+const { outputs, warnings, secrets, summary } = core;
 
 const { run } = await import('../../../../src/actions/register-model/main.js');
 
@@ -53,9 +37,7 @@ afterAll(() => {
 });
 beforeEach(() => {
   sagemaker.reset();
-  for (const key of Object.keys(outputs)) delete outputs[key];
-  warnings.length = 0;
-  summary.length = 0;
+  core.reset();
 });
 
 describe('register-model run()', () => {

@@ -94,7 +94,11 @@ describe('MLflow registration', () => {
     try {
       const viewer = new MlflowClient(
         basic.url,
-        authorizationHeader({ MLFLOW_TRACKING_USERNAME: 'viewer', MLFLOW_TRACKING_PASSWORD: 'pw' })
+        authorizationHeader(
+          { MLFLOW_TRACKING_USERNAME: 'viewer', MLFLOW_TRACKING_PASSWORD: 'pw' },
+          undefined,
+          () => undefined
+        )
       );
       await expect(registerMlflow(viewer, registration(imageWith('a')), log)).rejects.toThrow(
         /HTTP 403 \(permission denied\)/
@@ -112,17 +116,23 @@ describe('MLflow registration', () => {
     );
   });
 
-  it('reads credentials as MLflow clients do: token first, then basic auth', () => {
+  it('reads credentials as MLflow clients do (token, then basic auth, then the URL) and masks each', () => {
+    const masked: string[] = [];
+    const mask = (secret: string) => masked.push(secret);
+    const fromUrl = `Basic ${Buffer.from('url-user:url-pw').toString('base64')}`;
     expect(
-      authorizationHeader({
-        MLFLOW_TRACKING_TOKEN: 't',
-        MLFLOW_TRACKING_USERNAME: 'u',
-        MLFLOW_TRACKING_PASSWORD: 'p'
-      })
+      authorizationHeader(
+        { MLFLOW_TRACKING_TOKEN: 't', MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' },
+        fromUrl,
+        mask
+      )
     ).toBe('Bearer t');
-    expect(authorizationHeader({ MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' })).toBe(
-      'Basic dTpw'
-    );
-    expect(authorizationHeader({ MLFLOW_TRACKING_USERNAME: 'u' })).toBeUndefined();
+    expect(masked).toEqual(expect.arrayContaining(['t', 'p', 'dTpw']));
+    expect(masked).not.toContain('u');
+    expect(
+      authorizationHeader({ MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' }, fromUrl, mask)
+    ).toBe('Basic dTpw');
+    expect(authorizationHeader({ MLFLOW_TRACKING_USERNAME: 'u' }, fromUrl, mask)).toBe(fromUrl);
+    expect(authorizationHeader({ MLFLOW_TRACKING_USERNAME: 'u' }, undefined, mask)).toBeUndefined();
   });
 });

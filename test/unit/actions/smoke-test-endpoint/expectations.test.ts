@@ -1,10 +1,11 @@
 import { parseCase } from '../../../../src/actions/smoke-test-endpoint/cases.js';
 import { checkAnswer, type Answer } from '../../../../src/actions/smoke-test-endpoint/expectations.js';
+import { compileSchema } from '../../../../src/actions/smoke-test-endpoint/schema.js';
 
 const noBodyFile = () => Buffer.alloc(0);
 
 function caseExpecting(expect: Record<string, unknown>) {
-  return parseCase({ request: { body: '{}' }, expect }, 'smoke/case.json', noBodyFile);
+  return parseCase({ request: { body: '{}' }, expect }, 'smoke/case.json', noBodyFile, compileSchema);
 }
 
 function answer(body: unknown, overrides: Partial<Answer> = {}): Answer {
@@ -125,9 +126,9 @@ describe('checking an answer against a case', () => {
       }
     });
     expect(checkAnswer(smokeCase, answer(PREDICTIONS)).map((mismatch) => mismatch.message)).toEqual([
-      "schema: $: required property 'model' is missing",
-      'schema: $.predictions: has 2 item(s), at most 1 expected',
-      'schema: $.predictions[1]: 76.722424 is less than the minimum 100'
+      "schema: $: must have required property 'model'",
+      'schema: $.predictions: must NOT have more than 1 items',
+      'schema: $.predictions[1]: must be >= 100, got 76.722424'
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expandGlobs, globToRegExp } from '../../../../src/actions/smoke-test-endpoint/glob.js';
+import { expandGlobs } from '../../../../src/actions/smoke-test-endpoint/glob.js';
 
 describe('globs', () => {
   it.each([
@@ -15,7 +15,14 @@ describe('globs', () => {
     ['smoke/case-[ab].json', 'smoke/case-c.json', false],
     ['smoke/a.json', 'smoke/a+json', false]
   ])('%s matches %s: %s', (pattern, path, matches) => {
-    expect(globToRegExp(pattern).test(path)).toBe(matches);
+    const root = mkdtempSync(join(tmpdir(), 'smoke-glob-'));
+    try {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), '{}');
+      expect(expandGlobs([pattern], root)).toEqual(matches ? [path] : []);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('lists matching files under the root, sorted, once each', () => {
@@ -37,6 +44,11 @@ describe('globs', () => {
         'smoke/more/c.json'
       ]);
       expect(expandGlobs(['missing/*.json'], root)).toEqual([]);
+      expect(expandGlobs(['smoke/**/*.json', '!smoke/more/**'], root)).toEqual(['smoke/b.json']);
+      expect(expandGlobs(['./smoke/**/*', '!./smoke/*.md', '!**/c.json'], root)).toEqual([
+        'smoke/a.yaml',
+        'smoke/b.json'
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

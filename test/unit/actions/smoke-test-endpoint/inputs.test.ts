@@ -42,6 +42,22 @@ describe('smoke-test-endpoint inputs', () => {
     });
   });
 
+  it('sends user information in the url as basic auth, masked, and keeps it out of the printable url', () => {
+    const masked: string[] = [];
+    const inputs = parseInputs(reader({ url: 'https://ci:s%23cret@model.example/v1' }), (secret) =>
+      masked.push(secret)
+    );
+    const encoded = Buffer.from('ci:s#cret').toString('base64');
+    expect(inputs.target).toEqual({
+      mode: 'http',
+      url: 'https://model.example/v1',
+      authorization: `Basic ${encoded}`,
+      pingPath: '/ping',
+      invocationsPath: '/invocations'
+    });
+    expect(masked).toEqual(expect.arrayContaining(['s%23cret', 's#cret', encoded]));
+  });
+
   it('skips the load phase with load-requests 0', () => {
     expect(parseInputs(reader({ 'endpoint-name': 'e', 'load-requests': '0' })).load).toBeUndefined();
   });

@@ -1,53 +1,89 @@
-import { checkSchema, validateSchema } from '../../../../src/actions/smoke-test-endpoint/schema.js';
+import { compileSchema, SchemaError } from '../../../../src/actions/smoke-test-endpoint/schema.js';
 
-describe('the JSON Schema subset', () => {
+const violations = (schema: unknown, value: unknown) =>
+  compileSchema(schema, 'expect.schema')(value).map((violation) => `${violation.at}: ${violation.message}`);
+
+describe('JSON Schema (draft 2020-12) for responses', () => {
   it.each([
     [{ type: 'integer' }, 3, []],
-    [{ type: 'integer' }, 3.5, ['$: expected integer, got a number']],
+    [{ type: 'integer' }, 3.5, ['$: must be integer, got a number']],
     [{ type: ['string', 'null'] }, null, []],
-    [{ type: 'object' }, [], ['$: expected object, got an array']],
-    [{ enum: ['a', 'b'] }, 'c', ['$: expected one of ["a","b"], got "c"']],
+    [{ type: 'object' }, [], ['$: must be object, got an array']],
+    [{ enum: ['a', 'b'] }, 'c', ['$: must be one of ["a","b"], got "c"']],
     [{ const: { a: 1 } }, { a: 1 }, []],
-    [{ minimum: 0, maximum: 1 }, 1.5, ['$: 1.5 is more than the maximum 1']],
-    [{ exclusiveMinimum: 0 }, 0, ['$: 0 is not more than 0']],
+    [{ minimum: 0, maximum: 1 }, 1.5, ['$: must be <= 1, got 1.5']],
+    [{ exclusiveMinimum: 0 }, 0, ['$: must be > 0, got 0']],
     [
       { minLength: 2, pattern: '^a' },
       'b',
-      ['$: has 1 character(s), at least 2 expected', '$: "b" does not match /^a/']
+      ['$: must NOT have fewer than 2 characters, got "b"', '$: must match pattern "^a", got "b"']
     ],
-    [{ minItems: 1 }, [], ['$: has 0 item(s), at least 1 expected']],
+    [{ minItems: 1 }, [], ['$: must NOT have fewer than 1 items']],
     [
       { additionalProperties: false, properties: { a: {} } },
       { a: 1, b: 2 },
-      ['$.b: no value is allowed here']
+      ['$.b: is not an allowed property']
     ],
     [
       { additionalProperties: { type: 'number' } },
       { 'a b': 'x' },
-      ["$['a b']: expected number, got a string"]
+      ["$['a b']: must be number, got a string"]
     ],
     [{ properties: { a: { type: 'string' } } }, 'not an object', []]
   ])('%j against %j', (schema, value, messages) => {
-    checkSchema(schema, 'expect.schema');
-    expect(validateSchema(value, schema).map((violation) => `${violation.at}: ${violation.message}`)).toEqual(
-      messages
+    expect(violations(schema, value)).toEqual(messages);
+  });
+
+  it('follows $ref into $defs and checks oneOf', () => {
+    const schema = {
+      $defs: { score: { type: 'number', minimum: 0, maximum: 1 } },
+      type: 'object',
+      properties: {
+        scores: { type: 'array', items: { $ref: '#/$defs/score' } },
+        label: { oneOf: [{ type: 'string' }, { type: 'integer', minimum: 0 }] }
+      }
+    };
+    expect(violations(schema, { scores: [0.2, 0.9], label: 'cat' })).toEqual([]);
+    expect(violations(schema, { scores: [0.2, 1.5], label: 2 })).toEqual([
+      '$.scores[1]: must be <= 1, got 1.5'
+    ]);
+    expect(violations(schema, { scores: [], label: true })).toEqual(
+      expect.arrayContaining(['$.label: must match exactly one schema in oneOf, got true'])
     );
   });
 
   it.each([
-    [{ $ref: '#/x' }, /expect\.schema\.\$ref: keyword not supported/],
-    [{ items: { anyOf: [] } }, /expect\.schema\.items\.anyOf: keyword not supported/],
-    [{ required: 'a' }, /expect\.schema\.required must be a list/],
-    [{ minItems: -1 }, /expect\.schema\.minItems must be a whole number/],
-    [{ pattern: '(' }, /expect\.schema\.pattern: Invalid regular expression/],
-    ['object', /expect\.schema must be a JSON Schema object/]
-  ])('refuses %j when the case is loaded', (schema, message) => {
-    expect(() => checkSchema(schema, 'expect.schema')).toThrow(message);
+    [{ $ref: '#/x' }, 'expect.schema', /can't resolve reference #\/x/],
+    [{ items: { anyOf: [] } }, 'expect.schema.items.anyOf', /must NOT have fewer than 1 items/],
+    [{ required: 'a' }, 'expect.schema.required', /must be array/],
+    [{ minItems: -1 }, 'expect.schema.minItems', /must be >= 0/],
+    [{ pattern: '(' }, 'expect.schema', /Invalid regular expression/],
+    [{ tpye: 'string' }, 'expect.schema', /unknown keyword: "tpye"/],
+    ['object', 'expect.schema', /must be a JSON Schema/]
+  ])('refuses %j when the case is loaded, naming the field', (schema, field, message) => {
+    let thrown: unknown;
+    try {
+      compileSchema(schema, 'expect.schema');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SchemaError);
+    expect((thrown as SchemaError).field).toBe(field);
+    expect((thrown as SchemaError).message).toMatch(message);
   });
 
-  it('allows annotations', () => {
+  it('allows annotations, and format as an annotation', () => {
     expect(() =>
-      checkSchema({ $schema: 'x', title: 't', description: 'd', type: 'null' }, 'expect.schema')
+      compileSchema(
+        {
+          $schema: 'https://json-schema.org/draft/2020-12/schema',
+          title: 't',
+          description: 'd',
+          type: 'null'
+        },
+        'expect.schema'
+      )
     ).not.toThrow();
+    expect(violations({ type: 'string', format: 'email' }, 'not an address')).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import {
   providerFor,
   resourceEvent,
   resourceRequest,
+  completeOutputs,
   scopeFor,
   setStatus,
   StackOperationFailure,
@@ -46,13 +47,14 @@ export async function createStack(
         );
   const created: string[] = [];
   try {
-    const scope = scopeFor(stack, loaded);
+    const imported = new Set<string>();
+    const scope = scopeFor(context, stack, loaded, imported);
     const active = activeResourceIds(loaded.template, scope);
     for (const logicalId of loaded.order.filter((id) => active.has(id))) {
       created.push(logicalId);
       await createResource(context, stack, loaded, scope, logicalId, caller, timeout.signal, 'create');
     }
-    stack.outputs = evaluateOutputs(loaded.template, scope);
+    completeOutputs(context, stack, evaluateOutputs(loaded.template, scope), imported);
     setStatus(context, stack, 'CREATE_COMPLETE');
   } catch (error) {
     const reason = error instanceof StackOperationFailure ? error.message : messageOf(error);

@@ -17,6 +17,11 @@ export async function deleteStack(
   stack: StackRecord,
   caller: CallerContext
 ): Promise<void> {
+  const inUse = context.exports.deletionConflict(stack);
+  if (inUse !== undefined) {
+    setStatus(context, stack, 'DELETE_FAILED', inUse);
+    return;
+  }
   const order = safeOrder(stack);
   const ids = Object.keys(stack.resources).sort((a, b) => order.indexOf(b) - order.indexOf(a));
   const failed = await deleteResources(context, stack, ids, caller, retainedOnDelete);

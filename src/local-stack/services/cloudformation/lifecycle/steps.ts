@@ -3,6 +3,7 @@ import type { ResourceRecord, StackRecord } from '../model.js';
 import { STACK_RESOURCE_TYPE } from '../model.js';
 import { deployedValues, identityOf } from '../resource-values.js';
 import { ResourceFailure, type ResourceProvider, type ResourceRequest } from '../resources/types.js';
+import type { StackExports } from '../exports.js';
 import type { StackStore } from '../store.js';
 import type { EvaluationScope } from '../template/intrinsics.js';
 import { loadTemplate, type LoadedTemplate } from '../template/load.js';
@@ -12,6 +13,7 @@ import type { ResourceDeclaration } from '../template/types.js';
 /** What every stage of a stack operation works with. */
 export interface DeploymentContext {
   store: StackStore;
+  exports: StackExports;
   providers: Record<string, ResourceProvider>;
 }
 
@@ -95,13 +97,35 @@ export function resourceRequest(
   };
 }
 
-export function scopeFor(stack: StackRecord, loaded: LoadedTemplate): EvaluationScope {
+/** The scope of the stack's template; each export Fn::ImportValue reads is added to `imported`. */
+export function scopeFor(
+  context: DeploymentContext,
+  stack: StackRecord,
+  loaded: LoadedTemplate,
+  imported?: Set<string>
+): EvaluationScope {
   return createScope(
     loaded.template,
     stack.parameters,
-    identityOf(stack),
+    identityOf(stack, context.exports, imported),
     deployedValues(stack, loaded.template)
   );
+}
+
+/**
+ * The outputs a create or update ends with, unless they break a cross-stack reference (an export name
+ * taken, an imported export changed or removed): then the operation fails and rolls back.
+ */
+export function completeOutputs(
+  context: DeploymentContext,
+  stack: StackRecord,
+  outputs: StackRecord['outputs'],
+  imported: Set<string>
+): void {
+  const conflict = context.exports.conflict(stack, outputs);
+  if (conflict !== undefined) throw new StackOperationFailure(conflict);
+  stack.outputs = outputs;
+  stack.imports = [...imported].sort();
 }
 
 /** The record with the policies the template now declares for it. */

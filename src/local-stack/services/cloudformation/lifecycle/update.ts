@@ -17,6 +17,7 @@ import {
   providerFor,
   resourceEvent,
   resourceRequest,
+  completeOutputs,
   scopeFor,
   setStatus,
   StackOperationFailure,
@@ -46,13 +47,14 @@ export async function updateStack(
   };
   applyConfiguration(stack, target);
   try {
-    const scope = scopeFor(stack, loaded);
+    const imported = new Set<string>();
+    const scope = scopeFor(context, stack, loaded, imported);
     const active = activeResourceIds(loaded.template, scope);
     for (const logicalId of loaded.order.filter((id) => active.has(id))) {
       await updateResource(context, stack, loaded, scope, logicalId, caller, cancellation);
     }
     if (cancellation.aborted) throw new StackOperationFailure('Stack update cancelled');
-    stack.outputs = evaluateOutputs(loaded.template, scope);
+    completeOutputs(context, stack, evaluateOutputs(loaded.template, scope), imported);
     setStatus(context, stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     await cleanUpUpdate(context, stack, caller);
   } catch (error) {
@@ -83,7 +85,7 @@ export async function cleanUpUpdate(
   const previous = stack.rollbackTarget!;
   const loaded = loadTemplate(stack.templateBody);
   const previousOrder = loadTemplate(previous.configuration.templateBody).order;
-  const active = activeResourceIds(loaded.template, scopeFor(stack, loaded));
+  const active = activeResourceIds(loaded.template, scopeFor(context, stack, loaded));
   // Old physical resources go in reverse dependency order, dependents first, as CloudFormation deletes.
   const replaced = [...loaded.order]
     .reverse()

@@ -36,6 +36,9 @@ import {
 } from './runtime.js';
 import { changeSetSummaryView, changeSetView } from './views.js';
 
+/** Execution statuses after which the change set's name may be used again. */
+const EXECUTED = new Set(['EXECUTE_COMPLETE', 'EXECUTE_FAILED']);
+
 export const NO_CHANGES_REASON =
   "The submitted information didn't contain changes. Submit different information to create a change set.";
 
@@ -75,10 +78,11 @@ export function changeSetOperations(runtime: CloudFormationRuntime): OperationTa
       if (!stack) throw validationError(`Stack [${stackName}] does not exist`);
       requireUpdatable(stack);
     }
-    if (
-      stack &&
-      store.changeSetsOf(stack.stackId).some((changeSet) => changeSet.changeSetName === changeSetName)
-    ) {
+    const sameName = stack
+      ? store.changeSetsOf(stack.stackId).filter((changeSet) => changeSet.changeSetName === changeSetName)
+      : [];
+    // An executed change set no longer holds its name: CloudFormation lets the next one reuse it.
+    if (sameName.some((changeSet) => !EXECUTED.has(changeSet.executionStatus))) {
       throw alreadyExists(`ChangeSet [${changeSetName}] already exists`);
     }
     const { loaded, configuration } = prepareTarget(runtime, input, type === 'UPDATE' ? stack : undefined);
@@ -104,6 +108,7 @@ export function changeSetOperations(runtime: CloudFormationRuntime): OperationTa
       ...(description !== undefined && { description }),
       ...(onStackFailure !== undefined && { onStackFailure })
     };
+    store.removeChangeSets((other) => sameName.includes(other));
     store.changeSets.push(changeSet);
     store.save();
     templates.set(changeSet.changeSetId, loaded);
@@ -125,7 +130,7 @@ export function changeSetOperations(runtime: CloudFormationRuntime): OperationTa
         stack: changeSet.type === 'CREATE' ? undefined : stack,
         loaded,
         target: changeSet,
-        identity: identityOf(stack),
+        identity: identityOf(stack, runtime.exports),
         providers: runtime.providers
       });
       changeSet.changes = changes;
@@ -187,6 +192,8 @@ export function changeSetOperations(runtime: CloudFormationRuntime): OperationTa
       done = deployments.update(stack, loaded, changeSet, callerOf(context), disableRollback);
     }
     changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
+    const operationId = stack.operations?.at(-1)?.OperationId;
+    if (operationId !== undefined) changeSet.operationId = operationId;
     // CloudFormation removes a stack's other change sets once one is executed.
     store.removeChangeSets((other) => other.stackId === stack.stackId && other !== changeSet);
     templates.delete(changeSet.changeSetId);

@@ -3,6 +3,7 @@ import type { UpdateStackCommandInput } from '@aws-sdk/client-cloudformation';
 import type { CallerContext } from '../../../wire/invoke.js';
 import type { RequestContext, WireInput } from '../../../wire/types.js';
 import type { Deployments } from '../deploy.js';
+import type { StackExports } from '../exports.js';
 import { validationError } from '../errors.js';
 import { UPDATABLE_STATUSES, type StackConfiguration, type StackRecord } from '../model.js';
 import type { ResourceProvider } from '../resources/types.js';
@@ -22,6 +23,7 @@ import {
 /** What every CloudFormation operation works with. */
 export interface CloudFormationRuntime {
   store: StackStore;
+  exports: StackExports;
   deployments: Deployments;
   providers: Record<string, ResourceProvider>;
 }

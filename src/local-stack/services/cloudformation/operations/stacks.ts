@@ -82,7 +82,7 @@ export function stackOperations(runtime: CloudFormationRuntime): OperationTable 
       callerOf(context),
       onFailure as 'ROLLBACK' | 'DO_NOTHING' | 'DELETE'
     );
-    return { StackId: stack.stackId };
+    return { StackId: stack.stackId, OperationId: stack.operations?.at(-1)?.OperationId };
   };
 
   const UpdateStack: Ops['UpdateStack'] = (input, context) => {
@@ -93,7 +93,7 @@ export function stackOperations(runtime: CloudFormationRuntime): OperationTable 
       stack,
       loaded,
       target: configuration,
-      identity: identityOf(stack),
+      identity: identityOf(stack, runtime.exports),
       providers: runtime.providers
     });
     if (empty) throw validationError('No updates are to be performed.');
@@ -109,7 +109,7 @@ export function stackOperations(runtime: CloudFormationRuntime): OperationTable 
       callerOf(context),
       booleanInput(input, 'DisableRollback') === true
     );
-    return { StackId: stack.stackId };
+    return { StackId: stack.stackId, OperationId: stack.operations?.at(-1)?.OperationId };
   };
 
   const DeleteStack: Ops['DeleteStack'] = (input, context) => {

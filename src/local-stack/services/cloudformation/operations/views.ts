@@ -22,6 +22,7 @@ import type {
   StackEvent as StackEventRecord,
   StackRecord
 } from '../model.js';
+import { lastOperations } from '../operation-log.js';
 import { isNoEcho } from '../template/parameters.js';
 import { parseTemplate } from '../template/parse.js';
 
@@ -72,7 +73,8 @@ export function stackView(stack: StackRecord): Stack {
     RoleARN: stack.roleARN,
     Tags: stack.tags,
     EnableTerminationProtection: stack.terminationProtection,
-    DriftInformation: NOT_CHECKED
+    DriftInformation: NOT_CHECKED,
+    LastOperations: stack.operations ? lastOperations(stack) : undefined
   };
 }
 

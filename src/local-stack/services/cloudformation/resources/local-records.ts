@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { requireProperties } from './coerce.js';
-import { generatePhysicalName, randomSuffix } from './names.js';
+import { generatePhysicalName } from './names.js';
 import type { ProvisionedResource, ResourceProvider, ResourceRequest } from './types.js';
 import { wireText } from '../../../wire/types.js';
 
 /**
- * A resource type the local stack keeps as a record only: it has no local service behind it (IAM,
- * CloudWatch, Application Auto Scaling), so creating one validates the properties CloudFormation's schema
+ * A resource type the local stack keeps as a record only: it has no local service behind it
+ * (CloudWatch, Application Auto Scaling), so creating one validates the properties CloudFormation's schema
  * requires and returns the Ref and Fn::GetAtt values AWS would give, and nothing else happens.
  */
 interface LocalRecordSpec {
@@ -59,20 +59,6 @@ const arn = (request: ResourceRequest, service: string, resource: string, region
 
 export function createLocalRecordProviders(): Record<string, ResourceProvider> {
   return {
-    'AWS::IAM::Role': localRecord({
-      attributes: ['Arn', 'RoleId'],
-      required: ['AssumeRolePolicyDocument'],
-      createOnly: ['RoleName', 'Path'],
-      name: { property: 'RoleName', maxLength: 64 },
-      stable: ['RoleId'],
-      describe: (request, name) => ({
-        physicalId: name,
-        attributes: {
-          Arn: arn(request, 'iam', `role${wireText(request.properties['Path'] ?? '/')}${name}`, ''),
-          RoleId: `AROA${randomSuffix(17)}`
-        }
-      })
-    }),
     'AWS::CloudWatch::Alarm': localRecord({
       attributes: ['Arn'],
       required: ['ComparisonOperator', 'EvaluationPeriods'],

@@ -6,8 +6,13 @@ const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
  * A name for a resource whose template leaves it out, built as CloudFormation builds them:
  * `<stack>-<logicalId>-<random>`, shortening the stack and logical id parts to fit `maxLength`.
  */
-export function generatePhysicalName(stackName: string, logicalId: string, maxLength: number): string {
-  const suffix = randomSuffix(13);
+export function generatePhysicalName(
+  stackName: string,
+  logicalId: string,
+  maxLength: number,
+  suffixLength = 13
+): string {
+  const suffix = randomSuffix(suffixLength);
   const budget = maxLength - suffix.length - 2;
   const logicalPart = logicalId.slice(0, Math.max(Math.floor(budget / 2), budget - stackName.length));
   const stackPart = stackName.slice(0, budget - logicalPart.length);

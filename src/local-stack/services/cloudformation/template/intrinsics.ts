@@ -1,4 +1,5 @@
 import { templateFormatError, validationError } from '../errors.js';
+import { ownMember } from '../../../wire/own.js';
 import { isRecord } from './parse.js';
 import type { Template } from './types.js';
 
@@ -10,6 +11,7 @@ export interface EvaluationScope {
   /** A parameter, pseudo parameter or resource; throws when the name cannot be resolved. */
   ref(name: string): unknown;
   getAtt(logicalId: string, attribute: string): unknown;
+  importValue(name: string): string;
   condition(name: string): boolean;
   mappings: Template['Mappings'];
   region: string;
@@ -28,12 +30,12 @@ const FUNCTIONS = new Set([
   'Fn::Equals',
   'Fn::And',
   'Fn::Or',
-  'Fn::Not'
+  'Fn::Not',
+  'Fn::ImportValue'
 ]);
 
 /** Intrinsics AWS has that the local stack does not evaluate: refused up front rather than half-done. */
 const UNSUPPORTED_FUNCTIONS = new Set([
-  'Fn::ImportValue',
   'Fn::Cidr',
   'Fn::Length',
   'Fn::ToJsonString',
@@ -70,12 +72,12 @@ export function evaluate(value: unknown, scope: EvaluationScope): unknown {
   if (!isRecord(value)) return value;
   const call = asFunctionCall(value);
   if (call) return evaluateFunction(call.name, call.args, scope);
-  const result: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) {
-    const evaluated = evaluate(member, scope);
-    if (evaluated !== NO_VALUE) result[key] = evaluated;
-  }
-  return result;
+  // fromEntries defines each member, so a property named __proto__ stays a property.
+  return Object.fromEntries(
+    Object.entries(value)
+      .map(([key, member]) => [key, evaluate(member, scope)])
+      .filter(([, evaluated]) => evaluated !== NO_VALUE)
+  );
 }
 
 function evaluateFunction(name: string, args: unknown, scope: EvaluationScope): unknown {
@@ -89,6 +91,8 @@ function evaluateFunction(name: string, args: unknown, scope: EvaluationScope): 
     }
     case 'Fn::Sub':
       return substitute(args, scope);
+    case 'Fn::ImportValue':
+      return scope.importValue(scalarString(evaluate(args, scope), name));
     case 'Fn::Join': {
       const [delimiter, items] = expectArguments(args, name, 2);
       const list = evaluate(items, scope);
@@ -125,7 +129,9 @@ function evaluateFunction(name: string, args: unknown, scope: EvaluationScope): 
       const [mapName, topKey, secondKey] = expectArguments(args, name, 3).map((argument) =>
         scalarString(evaluate(argument, scope), name)
       ) as [string, string, string];
-      const found = scope.mappings[mapName]?.[topKey]?.[secondKey];
+      const map = ownMember(scope.mappings, mapName);
+      const top = isRecord(map) ? ownMember(map, topKey) : undefined;
+      const found = isRecord(top) ? ownMember(top, secondKey) : undefined;
       if (found === undefined) {
         throw validationError(
           `Template error: Unable to get mapping for ${mapName}::${topKey}::${secondKey}`
@@ -183,7 +189,8 @@ function substitute(args: unknown, scope: EvaluationScope): string {
   return text.replace(/\$\{([^}]*)\}/g, (_match, name: string) => {
     if (name.startsWith('!')) return `\${${name.slice(1)}}`;
     const trimmed = name.trim();
-    if (trimmed in variables) return scalarString(evaluate(variables[trimmed], scope), 'Fn::Sub');
+    if (Object.hasOwn(variables, trimmed))
+      return scalarString(evaluate(variables[trimmed], scope), 'Fn::Sub');
     const dot = trimmed.indexOf('.');
     const value = dot > 0 ? scope.getAtt(trimmed.slice(0, dot), trimmed.slice(dot + 1)) : scope.ref(trimmed);
     return scalarString(value, 'Fn::Sub');
@@ -197,7 +204,7 @@ export function substitutionNames(args: unknown): string[] {
   const names: string[] = [];
   for (const match of template.matchAll(/\$\{([^}]*)\}/g)) {
     const name = (match[1] as string).trim();
-    if (name.startsWith('!') || (isRecord(variables) && name in variables)) continue;
+    if (name.startsWith('!') || (isRecord(variables) && Object.hasOwn(variables, name))) continue;
     names.push(name);
   }
   return names;

@@ -42,7 +42,7 @@ export function resolveParameters(
   previous: Record<string, string> = {}
 ): Record<string, string> {
   const byKey = new Map(given.map((parameter) => [parameter.ParameterKey ?? '', parameter]));
-  const unknown = [...byKey.keys()].filter((key) => !(key in declarations));
+  const unknown = [...byKey.keys()].filter((key) => !Object.hasOwn(declarations, key));
   if (unknown.length > 0)
     throw validationError(`Parameters: [${unknown.join(', ')}] do not exist in the template`);
 
@@ -52,7 +52,7 @@ export function resolveParameters(
     const input = byKey.get(name);
     let value: string | undefined;
     if (input && String(input.UsePreviousValue) === 'true') {
-      value = previous[name];
+      value = Object.hasOwn(previous, name) ? previous[name] : undefined;
       if (value === undefined)
         throw validationError(
           `Invalid input for parameter key ${name}. Cannot specify usePreviousValue as true for a parameter key not in the previous template`

@@ -10,6 +10,8 @@ export interface StackIdentity {
   region: string;
   accountId: string;
   notificationARNs: string[];
+  /** Fn::ImportValue: the value another stack of the region and account exports under the name. */
+  importValue(name: string): string;
 }
 
 /** How resources' Ref and Fn::GetAtt values are found (deployed records, or change set placeholders). */
@@ -40,16 +42,18 @@ export function createScope(
     mappings: template.Mappings,
     region: identity.region,
     ref(name) {
-      if (name in pseudo) return pseudo[name];
-      const declaration = template.Parameters[name];
-      if (declaration) return parameterRefValue(declaration, parameters[name] ?? '');
+      if (Object.hasOwn(pseudo, name)) return pseudo[name];
+      if (Object.hasOwn(template.Parameters, name)) {
+        return parameterRefValue(template.Parameters[name]!, parameters[name] ?? '');
+      }
       return resources.ref(name);
     },
     getAtt: (logicalId, attribute) => resources.getAtt(logicalId, attribute),
+    importValue: (name) => identity.importValue(name),
     condition(name) {
       const known = conditions.get(name);
       if (known !== undefined) return known;
-      if (!(name in template.Conditions)) {
+      if (!Object.hasOwn(template.Conditions, name)) {
         throw validationError(`Template error: unresolved condition dependency ${name}`);
       }
       if (evaluating.has(name)) {

@@ -108,6 +108,14 @@ export class EndpointController {
     );
   }
 
+  /** Stops every container and forgets the fleets (`modelship local reset`); the records go with the state. */
+  async reset(): Promise<void> {
+    await this.shutdown();
+    this.traffic.clear();
+    this.deployments.clear();
+    this.stopping = false;
+  }
+
   /** Resolves when no background work is under way. */
   async settled(): Promise<void> {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);

@@ -38,6 +38,7 @@ import {
   asGiven,
   defineOperations,
   wireMembers,
+  type OperationInput,
   type OperationTable,
   type RequestContext
 } from '../../../wire/types.js';
@@ -45,6 +46,7 @@ import { EndpointController } from './endpoints.js';
 import type { FleetOptions } from './fleet.js';
 import { HostingStore, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './records.js';
 import { TrafficTable } from './traffic.js';
+import { checkVariantConstraints } from './variant-constraints.js';
 import { checkInstanceLimit, planDeployment, retainVariantProperties } from './deployment.js';
 import { listPage, optionalNumber, parseListRequest, requireName } from './validation.js';
 import { optionalTags } from '../registry/validation.js';
@@ -103,6 +105,7 @@ export function startStackHosting(stack: StackContext): LocalHosting {
     dockerConfigDir: stack.registry.dockerConfigDir
   });
   stack.onShutdown(() => hosting.controller.shutdown());
+  stack.onReset(() => hosting.controller.reset());
   void hosting.controller.restore().catch((error: unknown) => {
     process.stderr.write(`Restoring SageMaker endpoints failed: ${String(error)}\n`);
   });
@@ -235,6 +238,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
         );
       }
       const tags = optionalTags(input, 'Tags');
+      checkVariantConstraints(variants as OperationInput[]);
       const seen = new Set<string>();
       const normalized = variants.map((given: unknown): ProductionVariant => {
         const variant = wireMembers<ProductionVariant>(given);

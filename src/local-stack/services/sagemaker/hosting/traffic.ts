@@ -24,6 +24,11 @@ export class TrafficTable {
     this.fleets.delete(key(region, endpointName));
   }
 
+  /** Withdraws every fleet at once. */
+  clear(): void {
+    this.fleets.clear();
+  }
+
   fleet(region: string, endpointName: string): Fleet | undefined {
     return this.fleets.get(key(region, endpointName));
   }

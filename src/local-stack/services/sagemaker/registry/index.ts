@@ -153,13 +153,23 @@ export function modelRegistryOperations(): OperationTable {
 
     CreateModelPackage(input, context) {
       const store = storeOf(context);
+      // SageMaker's checks, in its order and words: both names, neither, then the group.
+      if (input.ModelPackageGroupName !== undefined && input.ModelPackageName !== undefined) {
+        throw validationError(
+          'Both ModelPackageName and ModelPackageGroupName are provided in the input. Cannot determine which one to use.'
+        );
+      }
+      if (input.ModelPackageGroupName === undefined && input.ModelPackageName === undefined) {
+        throw validationError('Missing ARN.');
+      }
       if (input.ModelPackageGroupName === undefined) {
         throw validationError(
           'The local stack supports versioned model packages only: give ModelPackageGroupName ' +
             '(unversioned Marketplace model packages are not emulated).'
         );
       }
-      const group = requireGroup(store, context, requireGroupName(input, 'ModelPackageGroupName'));
+      const group = store.group(store.groupArn(context, requireGroupName(input, 'ModelPackageGroupName')));
+      if (!group) throw validationError('Model Package Group does not exist.');
       const clientToken = optionalText(input, 'ClientToken', 36);
       const repeated = clientToken
         ? store.packagesOf(group.ModelPackageGroupArn).find((record) => record.clientToken === clientToken)
@@ -254,6 +264,21 @@ export function modelRegistryOperations(): OperationTable {
         );
       }
       const inferenceSpecification = optionalInferenceSpecification(input);
+      const additional: unknown = input['AdditionalInferenceSpecificationsToAdd'];
+      if (additional !== undefined) {
+        const existing = record.AdditionalInferenceSpecifications ?? [];
+        if (
+          !Array.isArray(additional) ||
+          additional.length === 0 ||
+          existing.length + additional.length > 15
+        ) {
+          throw validationError(
+            'AdditionalInferenceSpecificationsToAdd must be a non-empty list, and a model package holds at most 15 additional inference specifications.'
+          );
+        }
+        // Stored as given, as SageMaker returns them.
+        record.AdditionalInferenceSpecifications = [...existing, ...(additional as typeof existing)];
+      }
       if (approval !== undefined) record.ModelApprovalStatus = approval;
       if (approvalDescription !== undefined) record.ApprovalDescription = approvalDescription;
       if (inferenceSpecification !== undefined) record.InferenceSpecification = inferenceSpecification;

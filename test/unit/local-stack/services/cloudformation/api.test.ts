@@ -317,10 +317,13 @@ Outputs:
   });
 });
 
+const TRUST =
+  '{ Statement: [{ Effect: Allow, Principal: { Service: sagemaker.amazonaws.com }, Action: sts:AssumeRole }] }';
+
 describe('replacing a custom-named resource', () => {
   it('is refused as CloudFormation refuses it, and the stack rolls back', async () => {
     const role = (path: string) =>
-      `Resources:\n  Role: { Type: AWS::IAM::Role, Properties: { RoleName: fixed, Path: ${path}, AssumeRolePolicyDocument: {} } }\n`;
+      `Resources:\n  Role: { Type: AWS::IAM::Role, Properties: { RoleName: fixed, Path: ${path}, AssumeRolePolicyDocument: ${TRUST} } }\n`;
     await create('named', role('/a/'), { Capabilities: ['CAPABILITY_NAMED_IAM'] });
     await waitForStack(client, 'named');
     await client.send(

@@ -3,8 +3,13 @@ import { changedProperties } from '../../../../../src/local-stack/services/cloud
 import { createResourceProviders } from '../../../../../src/local-stack/services/cloudformation/index.js';
 import type { StackRecord } from '../../../../../src/local-stack/services/cloudformation/model.js';
 import { identityOf } from '../../../../../src/local-stack/services/cloudformation/resource-values.js';
+import { StackExports } from '../../../../../src/local-stack/services/cloudformation/exports.js';
+import type { StackStore } from '../../../../../src/local-stack/services/cloudformation/store.js';
 import { loadTemplate } from '../../../../../src/local-stack/services/cloudformation/template/load.js';
 import { createInvoker } from '../../../../../src/local-stack/wire/invoke.js';
+
+/** A region with no other stacks: nothing to import. */
+const NO_EXPORTS = new StackExports({ stacks: [] } as unknown as StackStore);
 
 const providers = createResourceProviders(createInvoker([]), 5);
 
@@ -96,7 +101,7 @@ function changesFor(
     stack,
     loaded: loadTemplate(body),
     target: { ...stack, templateBody: body, parameters: { Extra: 'no', ...parameters }, tags },
-    identity: identityOf(stack),
+    identity: identityOf(stack, NO_EXPORTS),
     providers
   });
 }
@@ -189,7 +194,7 @@ describe('change set computation', () => {
       stack: undefined,
       loaded: loadTemplate(TEMPLATE),
       target: { ...deployedStack(), parameters: { Value: 'v', Extra: 'no' } },
-      identity: identityOf(deployedStack()),
+      identity: identityOf(deployedStack(), NO_EXPORTS),
       providers
     });
     expect(summary(result)).toEqual([

@@ -6,6 +6,8 @@ import {
   type StackEvent
 } from '@aws-sdk/client-cloudformation';
 import { createCloudFormationService } from '../../../../../src/local-stack/services/cloudformation/index.js';
+import { createIamService } from '../../../../../src/local-stack/services/iam/index.js';
+import { IamStore } from '../../../../../src/local-stack/services/iam/store.js';
 import { createInvoker } from '../../../../../src/local-stack/wire/invoke.js';
 import type { ServiceDefinition } from '../../../../../src/local-stack/wire/types.js';
 import {
@@ -24,12 +26,12 @@ export interface CloudFormationHarness {
   close(): Promise<void>;
 }
 
-/** An in-process local endpoint with CloudFormation over a fake SageMaker, and an SDK v3 client for it. */
+/** An in-process local endpoint with CloudFormation over a fake SageMaker and the local IAM, and an SDK v3 client for it. */
 export async function startCloudFormation(dataDir?: string): Promise<CloudFormationHarness> {
   const sagemaker = createFakeSageMaker();
   let settled: () => Promise<void> = async () => undefined;
   const endpoint = await startEndpoint((state) => {
-    const services: ServiceDefinition[] = [sagemaker.service];
+    const services: ServiceDefinition[] = [sagemaker.service, createIamService(new IamStore(state))];
     const cloudformation = createCloudFormationService({
       state,
       invoke: createInvoker(services),

@@ -17,7 +17,11 @@ const identity = {
   stackId: 'arn:aws:cloudformation:eu-west-1:000000000000:stack/demo/1234',
   region: 'eu-west-1',
   accountId: '000000000000',
-  notificationARNs: []
+  notificationARNs: [],
+  importValue: (name: string) => {
+    if (name === 'shared-bucket') return 'bucket-from-another-stack';
+    throw new Error(`No export named ${name} found.`);
+  }
 };
 
 const BASE = `
@@ -129,8 +133,8 @@ describe('static checks', () => {
     ],
     [
       'an unsupported intrinsic',
-      resources('{ V: { "Fn::ImportValue": x } }'),
-      /Fn::ImportValue .* is not supported by the local stack/
+      resources('{ V: { "Fn::Cidr": x } }'),
+      /Fn::Cidr .* is not supported by the local stack/
     ],
     [
       'a Ref to nothing',
@@ -238,6 +242,11 @@ describe('intrinsic functions', () => {
     ['Fn::Base64', { 'Fn::Base64': 'hi' }, 'aGk='],
     ['Fn::GetAZs', { 'Fn::GetAZs': '' }, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']],
     ['Fn::Equals', { 'Fn::Equals': [{ Ref: 'Count' }, 2] }, true],
+    [
+      'Fn::ImportValue',
+      { 'Fn::ImportValue': { 'Fn::Join': ['-', ['shared', 'bucket']] } },
+      'bucket-from-another-stack'
+    ],
     ['AWS::NoValue in an object', { a: 1, b: { 'Fn::If': ['IsDev', 2, { Ref: 'AWS::NoValue' }] } }, { a: 1 }],
     ['AWS::NoValue in a list', ['a', { 'Fn::If': ['IsDev', 'b', { Ref: 'AWS::NoValue' }] }], ['a']],
     ['plain values', { a: [1, true, 'x'] }, { a: [1, true, 'x'] }]

@@ -15,6 +15,10 @@ const POLICY = JSON.stringify({
   ]
 });
 const ARN = 'arn:aws:ecr:us-east-1:000000000000:repository/model/repo';
+const REPOSITORY_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'pull', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['ecr:BatchGetImage'] }]
+});
 
 describe("ECR against botocore's service model", () => {
   let stack: InProcessStack;
@@ -48,7 +52,11 @@ describe("ECR against botocore's service model", () => {
   afterAll(() => stack.close());
 
   it('implements only operations the model has, with its protocol and names', () => {
-    const service = createEcrService({ state: {} as never, registry: {} as never });
+    const service = createEcrService({
+      state: {} as never,
+      registry: { onManifestStored: () => undefined } as never,
+      onReset: () => undefined
+    });
     expect(service).toMatchObject({
       protocol: model.metadata['protocol'],
       signingName: model.metadata['signingName'],
@@ -81,6 +89,28 @@ describe("ECR against botocore's service model", () => {
     ],
     ['PutLifecyclePolicy', () => ({ repositoryName: 'model/repo', lifecyclePolicyText: POLICY })],
     ['GetLifecyclePolicy', () => ({ repositoryName: 'model/repo' })],
+    ['StartLifecyclePolicyPreview', () => ({ repositoryName: 'model/repo' })],
+    ['GetLifecyclePolicyPreview', () => ({ repositoryName: 'model/repo' })],
+    ['SetRepositoryPolicy', () => ({ repositoryName: 'model/repo', policyText: REPOSITORY_POLICY })],
+    ['GetRepositoryPolicy', () => ({ repositoryName: 'model/repo' })],
+    ['DeleteRepositoryPolicy', () => ({ repositoryName: 'model/repo' })],
+    ['PutRegistryPolicy', () => ({ policyText: REPOSITORY_POLICY })],
+    ['GetRegistryPolicy', () => ({})],
+    ['DeleteRegistryPolicy', () => ({})],
+    [
+      'PutReplicationConfiguration',
+      () => ({
+        replicationConfiguration: {
+          rules: [
+            {
+              destinations: [{ region: 'eu-west-1', registryId: '000000000000' }],
+              repositoryFilters: [{ filter: 'model', filterType: 'PREFIX_MATCH' }]
+            }
+          ]
+        }
+      })
+    ],
+    ['DescribeRegistry', () => ({})],
     ['TagResource', () => ({ resourceArn: ARN, tags: [{ Key: 'a', Value: 'b' }] })],
     ['ListTagsForResource', () => ({ resourceArn: ARN })],
     ['UntagResource', () => ({ resourceArn: ARN, tagKeys: ['a'] })],
@@ -147,6 +177,32 @@ describe("ECR against botocore's service model", () => {
       'RepositoryNotFoundException'
     ],
     ['GetLifecyclePolicy', { repositoryName: 'model/empty' }, 'LifecyclePolicyNotFoundException'],
+    ['StartLifecyclePolicyPreview', { repositoryName: 'model/empty' }, 'LifecyclePolicyNotFoundException'],
+    [
+      'GetLifecyclePolicyPreview',
+      { repositoryName: 'model/empty' },
+      'LifecyclePolicyPreviewNotFoundException'
+    ],
+    ['GetRepositoryPolicy', { repositoryName: 'model/empty' }, 'RepositoryPolicyNotFoundException'],
+    ['DeleteRepositoryPolicy', { repositoryName: 'model/none' }, 'RepositoryNotFoundException'],
+    ['SetRepositoryPolicy', { repositoryName: 'model/repo', policyText: '{' }, 'InvalidParameterException'],
+    ['PutRegistryPolicy', { policyText: '{"Statement": []}' }, 'InvalidParameterException'],
+    ['GetRegistryPolicy', {}, 'RegistryPolicyNotFoundException'],
+    [
+      'PutReplicationConfiguration',
+      { replicationConfiguration: { rules: [{ destinations: [{ region: 'x', registryId: '1' }] }] } },
+      'InvalidParameterException'
+    ],
+    [
+      'DescribeImageScanFindings',
+      { repositoryName: 'model/repo', imageId: { imageTag: 'v1' } },
+      'ScanNotFoundException'
+    ],
+    [
+      'DescribeImageScanFindings',
+      { repositoryName: 'model/repo', imageId: { imageTag: 'nope' } },
+      'ImageNotFoundException'
+    ],
     ['DeleteLifecyclePolicy', { repositoryName: 'model/empty' }, 'LifecyclePolicyNotFoundException'],
     [
       'PutImageTagMutability',

@@ -68,9 +68,16 @@ describe('ECR repositories (SDK v3 against the in-process stack)', () => {
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: {
         encryptionType: 'KMS',
-        kmsKey: 'arn:aws:kms:us-east-1:000000000000:alias/aws/ecr'
+        kmsKey: expect.stringMatching(
+          /^arn:aws:kms:us-east-1:000000000000:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+        )
       }
     });
+    // One AWS managed key per account and region: a second repository names the same key.
+    const other = await create('repos/settings-2', { encryptionConfiguration: { encryptionType: 'KMS' } });
+    expect(other.repository?.encryptionConfiguration?.kmsKey).toBe(
+      repository?.encryptionConfiguration?.kmsKey
+    );
     const tags = await stack.ecr.send(
       new ListTagsForResourceCommand({ resourceArn: repository?.repositoryArn })
     );

@@ -556,4 +556,22 @@ describe('local SageMaker hosting (fake container engine)', () => {
     expect(engine.ofEndpoint('kept')).toHaveLength(1);
     await restarted.controller.shutdown();
   });
+
+  it('resets with the stack: containers removed, traffic withdrawn, endpoints created afresh after', async () => {
+    await modelAndConfig('r1', `${REGISTRY}/tiny:v1`, 2);
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: 'reset-me', EndpointConfigName: 'r1' }));
+    expect((await settle('reset-me')).EndpointStatus).toBe('InService');
+    expect(engine.ofEndpoint('reset-me')).toHaveLength(2);
+
+    await hosting.controller.reset();
+    endpoint.state.reset();
+    expect(engine.containers.size).toBe(0);
+    await expect(describe('reset-me')).rejects.toThrow('Could not find endpoint');
+    await expect(invoke('reset-me', '1')).rejects.toThrow();
+
+    await modelAndConfig('r1', `${REGISTRY}/tiny:v1`);
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: 'reset-me', EndpointConfigName: 'r1' }));
+    expect((await settle('reset-me')).EndpointStatus).toBe('InService');
+    expect((await invoke('reset-me', '1')).answer).toBeDefined();
+  });
 });

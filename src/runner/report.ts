@@ -1,0 +1,90 @@
+import { appendFileSync } from 'node:fs';
+import type { Annotation, StepOutputSink } from './commands.js';
+
+export type Conclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
+
+const MARKS: Record<Conclusion, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '○' };
+
+export function seconds(milliseconds: number): string {
+  return milliseconds < 60_000
+    ? `${(milliseconds / 1000).toFixed(1)}s`
+    : `${Math.floor(milliseconds / 60_000)}m${Math.round((milliseconds % 60_000) / 1000)}s`;
+}
+
+/**
+ * The run's log as plain lines (CI-friendly): jobs and steps with status and duration, step output indented,
+ * `::group::` contents folded to their title (replayed when the step fails), everything also appended to a
+ * log file. Every text it gets is already masked.
+ */
+export class Report {
+  readonly annotations: Annotation[] = [];
+
+  constructor(
+    private readonly print: (text: string) => void,
+    private readonly logFile: string | undefined,
+    private readonly debug = false
+  ) {}
+
+  private emit(text: string, toConsole = true): void {
+    if (toConsole) this.print(text);
+    if (this.logFile) appendFileSync(this.logFile, `${text}\n`);
+  }
+
+  note(text: string): void {
+    this.emit(text);
+  }
+
+  jobStart(name: string): void {
+    this.emit(`\n● Job ${name}`);
+  }
+
+  jobEnd(name: string, conclusion: Conclusion, milliseconds: number): void {
+    this.emit(`${MARKS[conclusion]} Job ${name}: ${conclusion} (${seconds(milliseconds)})`);
+  }
+
+  stepSkipped(name: string): void {
+    this.emit(`  ${MARKS.skipped} ${name} (skipped)`);
+  }
+
+  /** Starts a step; returns the sink for its output and a function that closes it with its outcome. */
+  step(name: string): { sink: StepOutputSink; end: (outcome: Conclusion, note?: string) => void } {
+    const started = Date.now();
+    const folded: string[] = [];
+    let group: string[] | undefined;
+    this.emit(`  ▸ ${name}`);
+    const sink: StepOutputSink = {
+      line: (text) => {
+        if (group) {
+          group.push(text);
+          this.emit(`    ${text}`, false);
+        } else this.emit(`    ${text}`);
+      },
+      groupStart: (title) => {
+        group = [];
+        this.emit(`    ▸ ${title}`);
+      },
+      groupEnd: () => {
+        if (group) folded.push(...group);
+        group = undefined;
+      },
+      annotation: (annotation) => {
+        this.annotations.push(annotation);
+        const where = annotation.where ? ` (${annotation.where})` : '';
+        this.emit(
+          `    ${annotation.level === 'error' ? 'Error' : annotation.level === 'warning' ? 'Warning' : 'Notice'}${where}: ${annotation.message}`
+        );
+      },
+      debug: (text) => this.emit(`    ##[debug]${text}`, this.debug)
+    };
+    const end = (outcome: Conclusion, note?: string) => {
+      if (group) folded.push(...group);
+      if (outcome === 'failure' && folded.length > 0) {
+        this.emit('    ── folded output of the failed step ──');
+        for (const line of folded) this.print(`    ${line}`);
+      }
+      const suffix = note ? `, ${note}` : '';
+      this.emit(`  ${MARKS[outcome]} ${name} (${seconds(Date.now() - started)}${suffix})`);
+    };
+    return { sink, end };
+  }
+}
