@@ -6,6 +6,7 @@ import {
   type Credentials
 } from '@aws-sdk/client-sts';
 import type { StandIn } from './actions.js';
+import { ensureLocalRole } from './local-roles.js';
 import type { StepOutputSink } from './commands.js';
 import type { JobContext } from './context.js';
 import type { Trigger } from './events.js';
@@ -91,6 +92,14 @@ export function localStackCredentials(endpoint: string): CredentialsProvider {
         throw new Error(`The local OIDC issuer refused a token: ${response.status} ${await response.text()}`);
       const { value } = (await response.json()) as { value: string };
       job.run.masker.add(value);
+      const created = await ensureLocalRole(
+        endpoint,
+        request.region,
+        request.roleArn,
+        job.run.trigger.repository
+      );
+      if (created.length > 0)
+        log(`Set up on the local stack, as done once on AWS: ${created.join(' and ')}.`);
       const sts = new STSClient({ region: request.region, endpoint });
       const answer = await sts.send(
         new AssumeRoleWithWebIdentityCommand({
