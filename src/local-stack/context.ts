@@ -1,4 +1,5 @@
 import type { StackIdentity } from './identity/stack-identity.js';
+import type { MetricBus } from './metrics.js';
 import type { LocalRegistry } from './registry/index.js';
 import type { StateStore } from './state.js';
 import type { Invoker } from './wire/invoke.js';
@@ -20,6 +21,8 @@ export interface StackContext {
   registry: LocalRegistry;
   /** Every service of the stack, filled in as the factories run (so read it when handling a request). */
   services: readonly ServiceDefinition[];
+  /** Metrics services report about themselves (AWS/SageMaker invocations); CloudWatch subscribes. */
+  metrics: MetricBus;
   /** Calls another local service's operation in-process: `invoke('SageMaker', 'CreateModel', input, caller)`. */
   invoke: Invoker;
   /** Runs when the stack stops (`modelship local down`), e.g. to remove containers a service started. */

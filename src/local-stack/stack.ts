@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalEndpoint, listen, type AccountServices } from './server.js';
 import { StateStore } from './state.js';
+import { MetricBus } from './metrics.js';
 import type { ServiceDefinition } from './wire/types.js';
 import type { ServiceFactory, StackContext } from './context.js';
 import { createInvoker } from './wire/invoke.js';
@@ -141,6 +142,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
           region,
           registry,
           services,
+          metrics: new MetricBus(),
           invoke: createInvoker(services),
           onShutdown: (hook) => void shutdownHooks.push(hook),
           onReset: (hook) => void resetHooks.push(hook)
