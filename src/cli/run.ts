@@ -109,6 +109,9 @@ export async function runCommand(
     targetEnv,
     credentials,
     stateDir: join(workspace, DEFAULT_DATA_DIR, 'runs'),
-    print
+    print,
+    terminal: process.stdout.isTTY
+      ? { write: (text) => process.stdout.write(text), columns: () => process.stdout.columns }
+      : undefined
   });
 }
