@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireGroup } from '../../../src/runner/concurrency.js';
 import { EXIT, runWorkflow, type RunOptions } from '../../../src/runner/run.js';
-import { awsCredentials } from '../../../src/runner/stand-ins.js';
+import {
+  awsCredentials,
+  NO_CREDENTIALS_ERROR,
+  NO_TOKEN_HINT,
+  type CredentialsProvider
+} from '../../../src/runner/stand-ins.js';
 import { PROJECT_ROOT } from '../../helpers/action-runner.js';
 
 // The runner's semantics on small workflows of our own (test/fixtures/workflows), run for real: bash steps,
@@ -203,5 +208,47 @@ describe('modelship run', () => {
     expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ runId: 'newer' });
     release();
     expect(existsSync(lockFile)).toBe(false);
+  });
+
+  describe('configure-aws-credentials on a pull request', () => {
+    // Records whether the stand-in asked the target for the role; keeps the job's own credentials.
+    function recordingCredentials(): CredentialsProvider & { asked: string[] } {
+      const asked: string[] = [];
+      return {
+        asked,
+        stepEnvironment: () => ({}),
+        assumeRole: (_job, request) => {
+          asked.push(request.roleArn);
+          return Promise.resolve(undefined);
+        }
+      };
+    }
+
+    it('fails for a fork (head repository ≠ base repository) as the real action does: GitHub gives it no token', async () => {
+      const credentials = recordingCredentials();
+      const { exitCode, log } = await run('aws.yml', {
+        event: 'pull_request',
+        payloadFile: join(workspace, 'payloads/pull-request-fork.json'),
+        credentials
+      });
+      expect(exitCode).toBe(EXIT.failure);
+      expect(log).toContain(NO_TOKEN_HINT);
+      expect(log).toContain(`Error: ${NO_CREDENTIALS_ERROR}`);
+      expect(log).toContain('pull request from the fork contributor/starter-model');
+      expect(log).toContain('○ Run echo "deployed a preview" (skipped)');
+      expect(credentials.asked).toEqual([]);
+    });
+
+    it('assumes the role for a pull request from a branch of the repository', async () => {
+      const credentials = recordingCredentials();
+      const { exitCode, log } = await run('aws.yml', {
+        event: 'pull_request',
+        payloadFile: join(workspace, 'payloads/pull-request-branch.json'),
+        credentials
+      });
+      expect(exitCode).toBe(EXIT.success);
+      expect(log).toContain('✓ Run echo "deployed a preview"');
+      expect(credentials.asked).toEqual(['arn:aws:iam::123456789012:role/modelship-preview']);
+    });
   });
 });
