@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireGroup } from '../../../src/runner/concurrency.js';
+import { cacheDirectory } from '../../../src/runner/node-runtime.js';
 import { EXIT, runWorkflow, type RunOptions } from '../../../src/runner/run.js';
 import {
   awsCredentials,
@@ -90,6 +91,7 @@ describe('modelship run', () => {
     expect(exitCode).toBe(EXIT.success);
     expect(log).toMatch(/greet said 'Hello, local\/[^!]+!'/);
     expect(log).toMatch(/post step: greeted local\//);
+    expect(log).toContain(`compile cache: ${join(cacheDirectory(), 'node-compile-cache')}`);
     expect(log).toContain("twice said 'echo echo' and env TWICE=yes");
     const runs = join(workspace, '.local-stack/runs');
     const summaries = readdirSync(runs)
