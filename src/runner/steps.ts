@@ -64,8 +64,8 @@ export function contextsFor(job: JobContext, scope: StepsScope, env = job.env): 
       temp: run.tempDir,
       tool_cache: join(run.tempDir, 'tool-cache')
     },
-    strategy: {},
-    matrix: {}
+    strategy: job.strategy,
+    matrix: job.matrix
   };
 }
 

@@ -109,6 +109,21 @@ describe('modelship run', () => {
     expect(log).toContain('called workflow said model-plain-x2 (result success)');
   });
 
+  it('runs a matrix job once per combination, with fail-fast, and the job result and outputs after it', async () => {
+    const { exitCode, log } = await run('matrix.yml');
+    expect(exitCode).toBe(EXIT.failure);
+    expect(log).toContain('combination 0/4: python=3.11 os=linux experimental=true');
+    expect(log).toContain('combination 1/4: python=3.12 os=linux experimental=true');
+    expect(log).toContain('combination 2/4: python=3.12 os=mac experimental=');
+    expect(log).toContain('combination 3/4: python=3.13 os=windows experimental=');
+    expect(log).toContain('✓ Job test (3.12, mac): success');
+    expect(log).not.toContain('python=3.11 os=mac');
+    expect(log).toContain('test=success last=3.13-windows');
+    expect(log).toContain('✓ Job fail-fast (1): success');
+    expect(log).toContain('✗ Job fail-fast (2): failure');
+    expect(log).toContain('⊘ Job fail-fast (3): cancelled (fail-fast');
+  });
+
   it('stops at a job deploying to a protected environment until it is approved', async () => {
     const waiting = await run('gate.yml');
     expect(waiting.exitCode).toBe(EXIT.waiting);
