@@ -83,14 +83,16 @@ export function resolveModelContainers(
         `a model runs at most ${MAX_CONTAINERS}.`
     );
   }
+  // SageMaker ignores a PrimaryContainer's ContainerHostname; its errors call a lone container "primary".
   const containers = resolved.map((container, index): ContainerSpec => ({
     ...container,
     hostname:
-      primary !== undefined || resolved.length === 1
-        ? (container.hostname ?? PRIMARY_HOSTNAME)
+      resolved.length === 1
+        ? primary !== undefined
+          ? PRIMARY_HOSTNAME
+          : (container.hostname ?? PRIMARY_HOSTNAME)
         : (container.hostname ?? `container-${index + 1}`)
   }));
-  if (primary !== undefined) containers[0]!.hostname = PRIMARY_HOSTNAME;
   checkHostnames(containers, mode, resolved);
   return { containers, mode };
 }

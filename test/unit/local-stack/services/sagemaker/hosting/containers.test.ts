@@ -79,6 +79,12 @@ describe('resolving CreateModel containers', () => {
       { hostname: 'prep', image: 'registry/prep:1', environment: {} },
       { hostname: 'model', image: 'registry/model:1', environment: { A: '1' } }
     ]);
+    expect(
+      resolveModelContainers(
+        { PrimaryContainer: { ModelPackageName: 'churn/3' } },
+        registry(pipeline)
+      ).containers.map((container) => container.hostname)
+    ).toEqual(['prep', 'model']);
   });
 
   it('uses the additional inference specification InferenceSpecificationName names', () => {
