@@ -175,7 +175,8 @@ base = {"Namespace": "Modelship/Alarms", "MetricName": "Errors", "Statistic": "S
         "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold"}
 for index in range(5):
     cw.put_metric_alarm(AlarmName=f"page-{index}", **base)
-cw.put_metric_alarm(AlarmName="tagged", Tags=[{"Key": "team", "Value": "ml"}], **base)
+# No data ever arrives and "ignore" keeps the state, so evaluations change nothing in this test.
+cw.put_metric_alarm(AlarmName="tagged", Tags=[{"Key": "team", "Value": "ml"}], TreatMissingData="ignore", **base)
 report = {}
 first = cw.describe_alarms(AlarmNamePrefix="page-", MaxRecords=2)
 second = cw.describe_alarms(AlarmNamePrefix="page-", MaxRecords=2, NextToken=first["NextToken"])
@@ -184,7 +185,7 @@ alarm = cw.describe_alarms(AlarmNames=["tagged"])["MetricAlarms"][0]
 report["created"] = [alarm["StateValue"], alarm["StateReason"], alarm["AlarmArn"], alarm["ActionsEnabled"]]
 cw.set_alarm_state(AlarmName="tagged", StateValue="ALARM", StateReason="testing", StateReasonData='{"why": "test"}')
 report["byState"] = [a["AlarmName"] for a in cw.describe_alarms(StateValue="ALARM")["MetricAlarms"]]
-cw.put_metric_alarm(AlarmName="tagged", **(base | {"Threshold": 5}))
+cw.put_metric_alarm(AlarmName="tagged", TreatMissingData="ignore", **(base | {"Threshold": 5}))
 alarm = cw.describe_alarms(AlarmNames=["tagged"])["MetricAlarms"][0]
 report["updated"] = [alarm["Threshold"], alarm["StateValue"]]
 history = cw.describe_alarm_history(AlarmName="tagged")["AlarmHistoryItems"]
@@ -237,5 +238,266 @@ print(json.dumps(report))
       left: ['tagged'],
       deleteMissing: ['ResourceNotFound', 404]
     });
+  });
+
+  it('reports InvokeEndpoint traffic as AWS/SageMaker metrics, and an alarm on server errors fires (AWS CLI)', async () => {
+    const dimensions = ['Name=EndpointName,Value=traffic', 'Name=VariantName,Value=AllTraffic'];
+    await python(`
+import json, boto3
+sm = boto3.client("sagemaker")
+rt = boto3.client("sagemaker-runtime")
+sm.create_model(ModelName="traffic", PrimaryContainer={"Image": "registry/tiny:v1"})
+sm.create_endpoint_config(EndpointConfigName="traffic", ProductionVariants=[
+    {"VariantName": "AllTraffic", "ModelName": "traffic", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+sm.create_endpoint(EndpointName="traffic", EndpointConfigName="traffic")
+sm.get_waiter("endpoint_in_service").wait(EndpointName="traffic", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+outcomes = []
+for body in [b"hello", b"hello", b"hello", b"fail", b"error", b"error"]:
+    try:
+        rt.invoke_endpoint(EndpointName="traffic", Body=body)
+        outcomes.append("ok")
+    except rt.exceptions.ModelError as e:
+        outcomes.append(e.response["OriginalStatusCode"])
+print(json.dumps(outcomes))
+`);
+    const window = [
+      '--start-time',
+      new Date(Date.now() - 15 * 60_000).toISOString(),
+      '--end-time',
+      new Date(Date.now() + 5 * 60_000).toISOString(),
+      '--period',
+      '60'
+    ];
+    const total = async (metric: string, statistic: string) => {
+      const answer = (await aws(
+        'cloudwatch',
+        'get-metric-statistics',
+        '--namespace',
+        'AWS/SageMaker',
+        '--metric-name',
+        metric,
+        '--dimensions',
+        ...dimensions,
+        '--statistics',
+        statistic,
+        ...window
+      )) as { Label: string; Datapoints: Record<string, number | string>[] };
+      return {
+        label: answer.Label,
+        value: answer.Datapoints.reduce((sum, point) => sum + Number(point[statistic]), 0),
+        units: [...new Set(answer.Datapoints.map((point) => point['Unit']))]
+      };
+    };
+    expect(await total('Invocations', 'Sum')).toEqual({ label: 'Invocations', value: 6, units: ['Count'] });
+    expect(await total('Invocation4XXErrors', 'Sum')).toMatchObject({ value: 1 });
+    expect(await total('Invocation5XXErrors', 'Sum')).toMatchObject({ value: 2 });
+    // Every invocation reports its error metrics, 0 when it succeeded, as SageMaker does.
+    expect(await total('Invocation5XXErrors', 'SampleCount')).toMatchObject({ value: 6 });
+    expect(await total('ModelLatency', 'SampleCount')).toEqual({
+      label: 'ModelLatency',
+      value: 6,
+      units: ['Microseconds']
+    });
+    expect(await total('OverheadLatency', 'SampleCount')).toMatchObject({ value: 6 });
+    const listed = (await aws('cloudwatch', 'list-metrics', '--namespace', 'AWS/SageMaker')) as {
+      Metrics: { MetricName: string }[];
+    };
+    expect(listed.Metrics.map((metric) => metric.MetricName).sort()).toEqual([
+      'Invocation4XXErrors',
+      'Invocation5XXErrors',
+      'Invocations',
+      'ModelLatency',
+      'OverheadLatency'
+    ]);
+
+    await aws(
+      'cloudwatch',
+      'put-metric-alarm',
+      '--alarm-name',
+      'traffic-5xx',
+      '--namespace',
+      'AWS/SageMaker',
+      '--metric-name',
+      'Invocation5XXErrors',
+      '--dimensions',
+      ...dimensions,
+      '--statistic',
+      'Sum',
+      '--period',
+      '10',
+      '--evaluation-periods',
+      '1',
+      '--threshold',
+      '1',
+      '--comparison-operator',
+      'GreaterThanOrEqualToThreshold',
+      '--treat-missing-data',
+      'notBreaching'
+    );
+    // Failing traffic until the alarm fires, then good traffic until it recovers (each within a minute).
+    const states = await python(`
+import json, time, boto3
+rt = boto3.client("sagemaker-runtime")
+cw = boto3.client("cloudwatch")
+def drive(body, state):
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            rt.invoke_endpoint(EndpointName="traffic", Body=body)
+        except rt.exceptions.ModelError:
+            pass
+        alarm = cw.describe_alarms(AlarmNames=["traffic-5xx"])["MetricAlarms"][0]
+        if alarm["StateValue"] == state:
+            return [alarm["StateValue"], alarm["StateReason"], json.loads(alarm["StateReasonData"])]
+        time.sleep(0.5)
+    return [alarm["StateValue"], alarm["StateReason"]]
+print(json.dumps({"failing": drive(b"error", "ALARM"), "healthy": drive(b"hello", "OK")}))
+`);
+    expect(states).toEqual({
+      failing: [
+        'ALARM',
+        expect.stringMatching(
+          /^Threshold Crossed: 1 datapoint \[\d+\.0 \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\)\] was greater than or equal to the threshold \(1\.0\)\.$/
+        ),
+        expect.objectContaining({ version: '1.0', statistic: 'Sum', period: 10, threshold: 1 })
+      ],
+      healthy: [
+        'OK',
+        expect.stringMatching(/^Threshold Crossed: 1 datapoint \[0\.0 .*\] was not greater than or equal to/),
+        expect.objectContaining({ recentDatapoints: [0] })
+      ]
+    });
+
+    await aws(
+      'cloudwatch',
+      'set-alarm-state',
+      '--alarm-name',
+      'traffic-5xx',
+      '--state-value',
+      'ALARM',
+      '--state-reason',
+      'rehearsing a rollback'
+    );
+    // The state holds only until the alarm's next evaluation (as on CloudWatch), so read it from the history.
+    const history = (await aws(
+      'cloudwatch',
+      'describe-alarm-history',
+      '--alarm-name',
+      'traffic-5xx',
+      '--history-item-type',
+      'StateUpdate'
+    )) as { AlarmHistoryItems: { HistorySummary: string; HistoryData: string }[] };
+    const transitions = history.AlarmHistoryItems.map(
+      (item) =>
+        JSON.parse(item.HistoryData) as {
+          oldState: { stateValue: string };
+          newState: { stateValue: string; stateReason: string };
+        }
+    );
+    const rehearsal = transitions.findIndex((item) => item.newState.stateReason === 'rehearsing a rollback');
+    expect(transitions[rehearsal]).toMatchObject({
+      oldState: { stateValue: 'OK' },
+      newState: { stateValue: 'ALARM' }
+    });
+    // Before it, newest first: the recovery under good traffic, and the alarm under failing traffic.
+    expect(
+      transitions
+        .slice(rehearsal + 1, rehearsal + 3)
+        .map((item) => [item.oldState.stateValue, item.newState.stateValue])
+    ).toEqual([
+      ['ALARM', 'OK'],
+      [expect.stringMatching(/^(OK|INSUFFICIENT_DATA)$/), 'ALARM']
+    ]);
+  });
+
+  it('makes AWS::CloudWatch::Alarm a real alarm, updated and deleted with its stack (AWS CLI)', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'cloudwatch-stack-'));
+    const template = join(directory, 'alarm.yaml');
+    writeFileSync(
+      template,
+      `
+Parameters:
+  Threshold: { Type: Number }
+  Stage: { Type: String }
+Resources:
+  ErrorsAlarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      AlarmDescription: Server errors of the staging endpoint
+      Namespace: AWS/SageMaker
+      MetricName: Invocation5XXErrors
+      Dimensions:
+        - { Name: EndpointName, Value: staging }
+        - { Name: VariantName, Value: AllTraffic }
+      Statistic: Sum
+      Period: 60
+      EvaluationPeriods: 2
+      DatapointsToAlarm: 1
+      Threshold: !Ref Threshold
+      ComparisonOperator: GreaterThanOrEqualToThreshold
+      TreatMissingData: notBreaching
+      Tags: [{ Key: stage, Value: !Ref Stage }]
+Outputs:
+  Name: { Value: !Ref ErrorsAlarm }
+  Arn: { Value: !GetAtt ErrorsAlarm.Arn }
+`
+    );
+    // boto3 drives the stack (its waiters poll every second); the AWS CLI reads the alarm.
+    const deploy = async (operation: 'create' | 'update', threshold: string, stage: string) => {
+      await python(`
+import json, boto3
+cf = boto3.client("cloudformation")
+cf.${operation}_stack(StackName="alarms", TemplateBody=open(${JSON.stringify(template)}).read(), Parameters=[
+    {"ParameterKey": "Threshold", "ParameterValue": "${threshold}"}, {"ParameterKey": "Stage", "ParameterValue": "${stage}"}])
+cf.get_waiter("stack_${operation}_complete").wait(StackName="alarms", WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+print(json.dumps({}))
+`);
+    };
+    const outputs = async () => {
+      const stacks = (await aws('cloudformation', 'describe-stacks', '--stack-name', 'alarms')) as {
+        Stacks: { Outputs: { OutputKey: string; OutputValue: string }[] }[];
+      };
+      return Object.fromEntries(
+        stacks.Stacks[0]!.Outputs.map((output) => [output.OutputKey, output.OutputValue])
+      );
+    };
+    const alarm = async (name: string) =>
+      (
+        (await aws('cloudwatch', 'describe-alarms', '--alarm-names', name)) as {
+          MetricAlarms: Record<string, unknown>[];
+        }
+      ).MetricAlarms;
+
+    await deploy('create', '5', 'staging');
+    const { Name: name, Arn: arn } = await outputs();
+    expect(name).toMatch(/^alarms-ErrorsAlarm-[A-Z0-9]{13}$/);
+    expect(arn).toBe(`arn:aws:cloudwatch:${TEST_REGION}:${TEST_ACCOUNT}:alarm:${name}`);
+    expect(await alarm(name!)).toEqual([
+      expect.objectContaining({
+        AlarmArn: arn,
+        Threshold: 5,
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 1,
+        Period: 60,
+        TreatMissingData: 'notBreaching',
+        StateValue: expect.stringMatching(/^(INSUFFICIENT_DATA|OK)$/)
+      })
+    ]);
+
+    await deploy('update', '3', 'production');
+    expect(await outputs()).toEqual({ Name: name, Arn: arn });
+    expect(await alarm(name!)).toEqual([expect.objectContaining({ Threshold: 3 })]);
+    expect(await aws('cloudwatch', 'list-tags-for-resource', '--resource-arn', arn!)).toEqual({
+      Tags: [{ Key: 'stage', Value: 'production' }]
+    });
+
+    await python(`
+import json, boto3
+cf = boto3.client("cloudformation")
+cf.delete_stack(StackName="alarms")
+cf.get_waiter("stack_delete_complete").wait(StackName="alarms", WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+print(json.dumps({}))
+`);
+    expect(await alarm(name!)).toEqual([]);
   });
 });
