@@ -515,5 +515,5 @@ cf.get_waiter("stack_delete_complete").wait(StackName="alarms", WaiterConfig={"D
 print(json.dumps({}))
 `);
     expect(await alarm(name!)).toEqual([]);
-  });
+  }, 300_000);
 });
