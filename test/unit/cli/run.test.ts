@@ -21,9 +21,9 @@ describe('modelship run (command line)', () => {
     [['deploy.yml', '--input', 'novalue'], /--input 'novalue' must be NAME=VALUE/],
     [['deploy.yml', '--bogus'], /Unknown option '--bogus'/]
   ])('refuses %j as a usage error', async (args, message) => {
-    const run = runCommand(args as string[], 'cli.js', () => undefined);
+    const run = runCommand(args, 'cli.js', () => undefined);
     await expect(run).rejects.toThrow(UsageError);
-    await expect(runCommand(args as string[], 'cli.js', () => undefined)).rejects.toThrow(message);
+    await expect(runCommand(args, 'cli.js', () => undefined)).rejects.toThrow(message);
   });
 
   it('names a workflow file it cannot find', async () => {
