@@ -45,9 +45,9 @@ describe('modelship run (command line)', () => {
     [['deploy.yml', '--bogus'], /Unknown option '--bogus'/],
     [['deploy.yml', '--secrets', 'A=1'], /Unknown option '--secrets'\. Did you mean --secret\?/]
   ])('refuses %j as a usage error', async (args, message) => {
-    const run = runCommand(args as string[], 'cli.js', () => undefined);
+    const run = runCommand(args, 'cli.js', () => undefined);
     await expect(run).rejects.toThrow(UsageError);
-    await expect(runCommand(args as string[], 'cli.js', () => undefined)).rejects.toThrow(message);
+    await expect(runCommand(args, 'cli.js', () => undefined)).rejects.toThrow(message);
   });
 
   it('names a workflow file it cannot find', async () => {
