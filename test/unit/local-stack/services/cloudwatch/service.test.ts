@@ -16,7 +16,6 @@ import { MetricStore } from '../../../../../src/local-stack/services/cloudwatch/
 import { alarmOperations } from '../../../../../src/local-stack/services/cloudwatch/alarm-operations.js';
 import { sampleSummary } from '../../../../../src/local-stack/services/cloudwatch/statistics.js';
 import { createInvoker } from '../../../../../src/local-stack/wire/invoke.js';
-import type { RequestContext } from '../../../../../src/local-stack/wire/types.js';
 import {
   startEndpoint,
   TEST_ACCOUNT,
@@ -103,7 +102,7 @@ describe('CloudWatch service', () => {
       requestId: 'r',
       accessKeyId: 'a',
       state
-    } as RequestContext;
+    };
     operations['PutMetricAlarm']!(
       {
         AlarmName: 'errors',
