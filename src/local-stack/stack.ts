@@ -22,6 +22,7 @@ import { startStackHosting } from './services/sagemaker/hosting/index.js';
 import { modelRegistryOperations, registryTaggable } from './services/sagemaker/registry/index.js';
 import { tagOperations } from './services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
+import { createS3Service, ObjectStore } from './services/s3/index.js';
 
 export type { ServiceFactory, StackContext } from './context.js';
 
@@ -35,6 +36,7 @@ export const LOCAL_REGION = 'us-east-1';
 const SERVICES: ServiceFactory[] = [
   (stack) => createStsService(stack.identity),
   (stack) => createIamService(stack.identity.iam),
+  (stack) => createS3Service(stack),
   (stack) => createEcrService(stack),
   (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service,
   (stack) => {
@@ -143,6 +145,9 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
           registry,
           services,
           metrics: new MetricBus(),
+          objects: new ObjectStore(
+            join(id === accountId ? options.dataDir : accountDataDir(options.dataDir, id), 's3')
+          ),
           invoke: createInvoker(services),
           onShutdown: (hook) => void shutdownHooks.push(hook),
           onReset: (hook) => void resetHooks.push(hook)
