@@ -38,7 +38,8 @@ const SERVICES: ServiceFactory[] = [
   (stack) => createIamService(stack.identity.iam),
   (stack) => createS3Service(stack),
   (stack) => createEcrService(stack),
-  (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service,
+  (stack) =>
+    createCloudFormationService({ state: stack.state, invoke: stack.invoke, objects: stack.objects }).service,
   (stack) => {
     // SageMaker and SageMaker Runtime share one hosting: the endpoints one creates, the other invokes.
     const hosting = startStackHosting(stack);

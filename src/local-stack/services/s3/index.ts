@@ -137,3 +137,4 @@ function route(operations: Operations, head: RequestHead): StreamedRoute {
     ResourceType: key !== undefined ? 'OBJECT' : bucket !== undefined ? 'BUCKET' : 'SERVICE'
   });
 }
+export { parseObjectUrl, parseS3Uri, type ObjectLocation } from './locations.js';
