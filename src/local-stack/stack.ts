@@ -22,6 +22,7 @@ import { startStackHosting } from './services/sagemaker/hosting/index.js';
 import { modelRegistryOperations, registryTaggable } from './services/sagemaker/registry/index.js';
 import { tagOperations } from './services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
+import { DataCapture } from './services/sagemaker-runtime/data-capture.js';
 import { createS3Service, ObjectStore } from './services/s3/index.js';
 
 export type { ServiceFactory, StackContext } from './context.js';
@@ -49,7 +50,7 @@ const SERVICES: ServiceFactory[] = [
         modelRegistryOperations(),
         tagOperations([registryTaggable, hosting.store.taggable])
       ]),
-      createSageMakerRuntimeService(hosting)
+      createSageMakerRuntimeService(hosting, new DataCapture(stack.objects))
     ];
   }
 ];

@@ -5,6 +5,7 @@ import { jsonErrorResponse } from '../../wire/json-protocol.js';
 import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from '../../wire/types.js';
 import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
+import type { DataCapture } from './data-capture.js';
 
 /** SageMaker's limit on a real-time request's payload; the wire refuses larger bodies (413) unread. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -25,7 +26,8 @@ const FORWARDED_HEADERS = [
  * variant weights (or X-Amzn-SageMaker-Target-Variant) to the containers the hosting service runs.
  */
 export function createSageMakerRuntimeService(
-  hosting: Pick<LocalHosting, 'store' | 'traffic'>
+  hosting: Pick<LocalHosting, 'store' | 'traffic'>,
+  capture?: DataCapture
 ): ServiceDefinition {
   return {
     protocol: 'rest',
@@ -38,7 +40,7 @@ export function createSageMakerRuntimeService(
         maxBodyBytes: MAX_PAYLOAD_BYTES,
         handle: async (request, match, context) => {
           try {
-            return await invokeEndpoint(hosting, match[1]!, request, context);
+            return await invokeEndpoint(hosting, match[1]!, request, context, capture);
           } catch (error) {
             return jsonErrorResponse(error, 'application/json', context.requestId);
           }
@@ -52,7 +54,8 @@ async function invokeEndpoint(
   hosting: Pick<LocalHosting, 'store' | 'traffic'>,
   endpointName: string,
   request: WireRequest,
-  context: RequestContext
+  context: RequestContext,
+  capture?: DataCapture
 ): Promise<WireResponse> {
   const endpoint = hosting.store.endpoint(context.region, endpointName);
   const fleet = endpoint && hosting.traffic.fleet(context.region, endpointName);
@@ -123,6 +126,24 @@ async function invokeEndpoint(
     'x-amzn-invoked-production-variant': variantName,
     'x-amzn-requestid': context.requestId
   };
+  const captureConfig = hosting.store.endpointConfig(
+    context.region,
+    endpoint.serving?.EndpointConfigName ?? endpoint.EndpointConfigName
+  )?.DataCaptureConfig;
+  if (capture && captureConfig) {
+    capture.record({
+      endpointName: endpoint.EndpointName,
+      variantName,
+      config: captureConfig,
+      request: {
+        contentType: header(request, 'content-type'),
+        body: request.body,
+        inferenceId: header(request, 'x-amzn-sagemaker-inference-id')
+      },
+      response: { contentType: responseHeaders['content-type'], body: answer.body },
+      time: new Date()
+    });
+  }
   const customAttributes = answer.headers['x-amzn-sagemaker-custom-attributes'];
   if (customAttributes !== undefined)
     responseHeaders['x-amzn-sagemaker-custom-attributes'] = customAttributes;

@@ -38,6 +38,12 @@ export function planDeployment(
         ModelName: model.ModelName,
         Image: container.Image,
         Environment: container.Environment ?? {},
+        ...((container.ModelDataUrl !== undefined || container.ModelDataSource !== undefined) && {
+          ModelData: {
+            ...(container.ModelDataUrl !== undefined && { ModelDataUrl: container.ModelDataUrl }),
+            ...(container.ModelDataSource !== undefined && { ModelDataSource: container.ModelDataSource })
+          }
+        }),
         InstanceCount: variant.ServerlessConfig ? 1 : Number(variant.InitialInstanceCount),
         InstanceType: String(variant.InstanceType ?? 'serverless'),
         Weight: Number(variant.InitialVariantWeight ?? 1),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { ContainerEngine } from '../../../docker/engine.js';
 import type { Deployment, VariantDeployment } from './records.js';
+import { MODEL_DIR, ModelDataFailure, type ModelDataCache } from './model-data.js';
 
 /** The port SageMaker's container contract serves /ping and /invocations on. */
 export const CONTAINER_PORT = 8080;
@@ -49,6 +50,8 @@ export interface FleetOptions {
   pingIntervalMs: number;
   /** Lines of a failed container's log quoted in FailureReason. */
   logLines: number;
+  /** Model data from the local S3; without it, a container that names model data fails the deployment. */
+  modelData?: ModelDataCache;
 }
 
 /** Thrown when the start was cancelled (DeleteEndpoint, or the stack stopping); its containers are gone. */
@@ -83,6 +86,7 @@ export async function startFleet(
     for (const variant of deployment.Variants) {
       checkCancelled();
       const resolved = await resolveImage(variant, options);
+      const modelDir = await modelDataOf(variant, options);
       const containers: RunningContainer[] = [];
       for (let index = 0; index < variant.InstanceCount; index += 1) {
         checkCancelled();
@@ -97,7 +101,8 @@ export async function startFleet(
           },
           env: variant.Environment,
           args: ['serve'],
-          containerPort: CONTAINER_PORT
+          containerPort: CONTAINER_PORT,
+          ...(modelDir !== undefined && { readOnlyMounts: [{ source: modelDir, target: MODEL_DIR }] })
         });
         started.push(containerId);
         containers.push(await published(containerId, variant, options));
@@ -150,6 +155,22 @@ async function resolveImage(
     ? variant.Image
     : digests.find((digest) => digest.startsWith(`${repository}@`));
   return { ...(resolved !== undefined && { ResolvedImage: resolved }), ResolutionTime: new Date() };
+}
+
+/** The directory holding the variant's unpacked model data, if its container names any. */
+async function modelDataOf(variant: VariantDeployment, options: FleetOptions): Promise<string | undefined> {
+  if (!variant.ModelData) return undefined;
+  if (!options.modelData) {
+    throw new FleetFailure(
+      `Model ${variant.ModelName} names model data, but this stack has no S3 to read it from.`
+    );
+  }
+  try {
+    return await options.modelData.prepare(variant.ModelData, 'primary');
+  } catch (error) {
+    if (error instanceof ModelDataFailure) throw new FleetFailure(truncate(error.message));
+    throw error;
+  }
 }
 
 /**

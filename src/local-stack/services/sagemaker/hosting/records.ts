@@ -8,6 +8,7 @@ import type { StateStore } from '../../../state.js';
 import { AwsServiceError, validationError } from '../../../wire/errors.js';
 import type { RequestContext } from '../../../wire/types.js';
 import { TagStore } from '../tags.js';
+import type { ModelDataSpec } from './model-data.js';
 
 /** A model as CreateModel stored it (the request's members), plus what SageMaker adds. */
 export interface ModelRecord extends Omit<CreateModelCommandInput, 'Tags'> {
@@ -29,6 +30,8 @@ export interface VariantDeployment {
   ModelName: string;
   Image: string;
   Environment: Record<string, string>;
+  /** The container's model data (ModelDataUrl or ModelDataSource), unpacked into /opt/ml/model. */
+  ModelData?: ModelDataSpec;
   InstanceCount: number;
   InstanceType: string;
   Weight: number;
