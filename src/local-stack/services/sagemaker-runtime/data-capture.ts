@@ -25,7 +25,8 @@ export class DataCapture {
       void process.stderr.write(`${message}\n`)
   ) {}
 
-  record(invocation: CapturedInvocation): void {
+  /** Resolves once the record is written, or its failure reported; InvokeEndpoint does not wait for it. */
+  async record(invocation: CapturedInvocation): Promise<void> {
     const { config } = invocation;
     if (config.EnableCapture === false) return;
     if (Math.random() * 100 >= (config.InitialSamplingPercentage ?? 0)) return;
@@ -50,14 +51,16 @@ export class DataCapture {
     ]
       .filter((part) => part !== '')
       .join('/');
-    this.objects
+    await this.objects
       .put(destination.bucket, key, `${JSON.stringify(record)}\n`, { ContentType: 'application/jsonl' })
-      .catch((error: unknown) =>
-        this.onError(
-          `Data capture of endpoint ${invocation.endpointName} to s3://${destination.bucket}/${key} failed: ${
-            error instanceof Error ? error.message : String(error)
-          }`
-        )
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.onError(
+            `Data capture of endpoint ${invocation.endpointName} to s3://${destination.bucket}/${key} failed: ${
+              error instanceof Error ? error.message : String(error)
+            }`
+          )
       );
   }
 }

@@ -131,7 +131,7 @@ async function invokeEndpoint(
     endpoint.serving?.EndpointConfigName ?? endpoint.EndpointConfigName
   )?.DataCaptureConfig;
   if (capture && captureConfig) {
-    capture.record({
+    void capture.record({
       endpointName: endpoint.EndpointName,
       variantName,
       config: captureConfig,
