@@ -24,6 +24,7 @@ import { tagOperations } from './services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
 import { DataCapture } from './services/sagemaker-runtime/data-capture.js';
 import { createS3Service, ObjectStore } from './services/s3/index.js';
+import { createCloudWatchService } from './services/cloudwatch/index.js';
 
 export type { ServiceFactory, StackContext } from './context.js';
 
@@ -50,9 +51,10 @@ const SERVICES: ServiceFactory[] = [
         modelRegistryOperations(),
         tagOperations([registryTaggable, hosting.store.taggable])
       ]),
-      createSageMakerRuntimeService(hosting, new DataCapture(stack.objects))
+      createSageMakerRuntimeService(hosting, stack.metrics, new DataCapture(stack.objects))
     ];
-  }
+  },
+  (stack) => createCloudWatchService(stack)
 ];
 
 export interface LocalStackOptions {

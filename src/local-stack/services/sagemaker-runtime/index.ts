@@ -7,6 +7,8 @@ import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
 import type { DataCapture } from './data-capture.js';
 import { containersToCall, invokeInOrder } from './pipeline.js';
+import { invocationMetrics } from './metrics.js';
+import type { MetricBus } from '../../metrics.js';
 
 /** SageMaker's limit on a real-time request's payload; the wire refuses larger bodies (413) unread. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -29,6 +31,7 @@ const FORWARDED_HEADERS = [
  */
 export function createSageMakerRuntimeService(
   hosting: Pick<LocalHosting, 'store' | 'traffic'>,
+  metrics?: MetricBus,
   capture?: DataCapture
 ): ServiceDefinition {
   return {
@@ -42,7 +45,7 @@ export function createSageMakerRuntimeService(
         maxBodyBytes: MAX_PAYLOAD_BYTES,
         handle: async (request, match, context) => {
           try {
-            return await invokeEndpoint(hosting, match[1]!, request, context, capture);
+            return await invokeEndpoint(hosting, match[1]!, request, context, metrics, capture);
           } catch (error) {
             return jsonErrorResponse(error, 'application/json', context.requestId);
           }
@@ -57,8 +60,10 @@ async function invokeEndpoint(
   endpointName: string,
   request: WireRequest,
   context: RequestContext,
+  metrics: MetricBus | undefined,
   capture?: DataCapture
 ): Promise<WireResponse> {
+  const received = performance.now();
   const endpoint = hosting.store.endpoint(context.region, endpointName);
   const fleet = endpoint && hosting.traffic.fleet(context.region, endpointName);
   if (!endpoint || !fleet) {
@@ -98,14 +103,19 @@ async function invokeEndpoint(
   }
   const variantName = target.variant.deployment.VariantName;
   const done = hosting.traffic.begin(fleet);
+  const report = invocationMetrics(metrics, context.region, endpoint.EndpointName, variantName, received);
   let calling = containers[0]!.hostname;
   let result;
   try {
+    const sent = performance.now();
     result = await invokeInOrder(containers, headers, request.body, (container, forwarded, body) => {
       calling = container.hostname;
       return postInvocation(container.url, forwarded, body, INVOCATION_TIMEOUT_MS);
     });
+    // The model's latency covers every container a pipeline calls.
+    report.answered(result.answer.status, performance.now() - sent);
   } catch (error) {
+    report.unanswered();
     if (error instanceof ContainerTimeout) {
       return modelError(context, endpoint.EndpointName, {
         Message:
