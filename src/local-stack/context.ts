@@ -1,5 +1,6 @@
 import type { StackIdentity } from './identity/stack-identity.js';
 import type { MetricBus } from './metrics.js';
+import type { ObjectStore } from './services/s3/store.js';
 import type { LocalRegistry } from './registry/index.js';
 import type { StateStore } from './state.js';
 import type { Invoker } from './wire/invoke.js';
@@ -23,6 +24,8 @@ export interface StackContext {
   services: readonly ServiceDefinition[];
   /** Metrics services report about themselves (AWS/SageMaker invocations); CloudWatch subscribes. */
   metrics: MetricBus;
+  /** The account's S3 buckets and objects, which S3 serves and other services read in-process. */
+  objects: ObjectStore;
   /** Calls another local service's operation in-process: `invoke('SageMaker', 'CreateModel', input, caller)`. */
   invoke: Invoker;
   /** Runs when the stack stops (`modelship local down`), e.g. to remove containers a service started. */

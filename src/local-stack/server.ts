@@ -7,12 +7,13 @@ import {
 } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { pipeline, Readable, type Duplex } from 'node:stream';
 import type {
   OperationInput,
   RequestContext,
   RequestHead,
   ServiceDefinition,
+  StreamedRequest,
   WireRequest,
   WireResponse
 } from './wire/types.js';
@@ -25,7 +26,7 @@ import {
   queryErrorResponse
 } from './wire/query-protocol.js';
 import { ownMember } from './wire/own.js';
-import { BODY_LIMITS, readBody } from './wire/request-body.js';
+import { BODY_LIMITS, readBody, streamBody } from './wire/request-body.js';
 import { AwsServiceError } from './wire/errors.js';
 import { FaultInjector, parseFaultRule } from './wire/faults.js';
 import type { StateStore } from './state.js';
@@ -92,10 +93,18 @@ export function createLocalEndpoint(options: LocalEndpointOptions): Server {
     const answer = async (): Promise<WireResponse> => {
       head = readRequestHead(incoming);
       const call = router.dispatch(head);
-      const body = await readBody(incoming, call.maxBodyBytes, () => {
+      const beforeReading = () => {
         if (expectsContinue) outgoing.writeContinue();
         continued = true;
-      });
+      };
+      if (call.stream) {
+        request = { ...head, body: Buffer.alloc(0) };
+        const response = await call.stream(incoming, beforeReading);
+        // As for a refused body below: the client waiting for 100 Continue never sends it.
+        if (expectsContinue && !continued) outgoing.shouldKeepAlive = false;
+        return response;
+      }
+      const body = await readBody(incoming, call.maxBodyBytes, beforeReading);
       return call.answer((request = { ...head, body }));
     };
     answer()
@@ -130,6 +139,8 @@ export interface Dispatch {
   /** AWS's limit for the operation or route, or the protocol's default. */
   maxBodyBytes: number;
   answer(request: WireRequest): Promise<WireResponse>;
+  /** Set for services that read the body as it arrives (S3); `answer` and `maxBodyBytes` are then unused. */
+  stream?: (incoming: IncomingMessage, beforeReading: () => void) => Promise<WireResponse>;
 }
 
 /** One account's services, indexed the ways requests name them. */
@@ -137,12 +148,14 @@ class RoutingTable {
   readonly byTargetPrefix = new Map<string, Extract<ServiceDefinition, { protocol: 'json' }>>();
   readonly querySigningNames = new Map<string, Extract<ServiceDefinition, { protocol: 'query' }>>();
   readonly restServices: Extract<ServiceDefinition, { protocol: 'rest' }>[] = [];
+  readonly streamedServices: Extract<ServiceDefinition, { protocol: 'rest-xml' }>[] = [];
 
   constructor(services: readonly ServiceDefinition[]) {
     for (const service of services) {
       if (service.protocol === 'json') this.byTargetPrefix.set(service.targetPrefix, service);
       else if (service.protocol === 'query') this.querySigningNames.set(service.signingName, service);
-      else this.restServices.push(service);
+      else if (service.protocol === 'rest') this.restServices.push(service);
+      else this.streamedServices.push(service);
     }
   }
 }
@@ -232,6 +245,11 @@ export class ServiceRouter {
       }
     }
 
+    for (const service of defaults.streamedServices) {
+      if (scope ? scope.service === service.signingName : service.claims(head))
+        return this.dispatchStreamed(service, call);
+    }
+
     return {
       maxBodyBytes: BODY_LIMITS.query,
       answer: async (request) => {
@@ -271,6 +289,47 @@ export class ServiceRouter {
           return await handleJsonRequest(own, operation, request.body, this.contextOf(call, caller, account));
         } catch (error) {
           return jsonErrorResponse(error, contentType, call.requestId);
+        }
+      }
+    };
+  }
+
+  /** A streamed service's call (S3): routed, authorized and answered with its body read as it arrives. */
+  private dispatchStreamed(
+    service: Extract<ServiceDefinition, { protocol: 'rest-xml' }>,
+    call: CallFacts
+  ): Dispatch {
+    const refuse = (error: unknown) => service.errorResponse(error, call.head, call.requestId);
+    return {
+      maxBodyBytes: 0,
+      answer: () => Promise.reject(new Error(`${service.signingName} reads its bodies as streams`)),
+      stream: async (incoming, beforeReading) => {
+        let body: Readable | undefined;
+        try {
+          const { caller, account } = await this.callerAccount(call, 'query');
+          const own =
+            this.table(account.services).streamedServices.find(
+              (candidate) => candidate.signingName === service.signingName
+            ) ?? service;
+          const route = own.route(call.head);
+          const refusal = this.denied(
+            caller,
+            own.signingName,
+            route.operation,
+            () => route.input,
+            call,
+            'query'
+          );
+          if (refusal) return refuse(refusal);
+          const fault = this.faults.take(own.signingName, route.operation);
+          if (fault) return refuse(fault);
+          body = streamBody(incoming, route.maxBodyBytes, beforeReading);
+          const request: StreamedRequest = { ...call.head, body };
+          return await route.handle(request, this.contextOf(call, caller, account));
+        } catch (error) {
+          // Whatever the client still sends is discarded, so the connection can carry the answer.
+          body?.resume();
+          return refuse(error);
         }
       }
     };
@@ -474,6 +533,10 @@ function refuseMalformedHttp(error: NodeJS.ErrnoException, socket: Duplex): void
 }
 
 function writeResponse(outgoing: ServerResponse, response: WireResponse): void {
+  if (response.body instanceof Readable) {
+    outgoing.writeHead(response.status, response.headers);
+    return void pipeline(response.body, outgoing, () => undefined);
+  }
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
   outgoing.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
   outgoing.end(body);

@@ -22,6 +22,8 @@ import { startStackHosting } from './services/sagemaker/hosting/index.js';
 import { modelRegistryOperations, registryTaggable } from './services/sagemaker/registry/index.js';
 import { tagOperations } from './services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
+import { DataCapture } from './services/sagemaker-runtime/data-capture.js';
+import { createS3Service, ObjectStore } from './services/s3/index.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
 
 export type { ServiceFactory, StackContext } from './context.js';
@@ -36,8 +38,10 @@ export const LOCAL_REGION = 'us-east-1';
 const SERVICES: ServiceFactory[] = [
   (stack) => createStsService(stack.identity),
   (stack) => createIamService(stack.identity.iam),
+  (stack) => createS3Service(stack),
   (stack) => createEcrService(stack),
-  (stack) => createCloudFormationService({ state: stack.state, invoke: stack.invoke }).service,
+  (stack) =>
+    createCloudFormationService({ state: stack.state, invoke: stack.invoke, objects: stack.objects }).service,
   (stack) => {
     // SageMaker and SageMaker Runtime share one hosting: the endpoints one creates, the other invokes.
     const hosting = startStackHosting(stack);
@@ -47,7 +51,7 @@ const SERVICES: ServiceFactory[] = [
         modelRegistryOperations(),
         tagOperations([registryTaggable, hosting.store.taggable])
       ]),
-      createSageMakerRuntimeService(hosting, stack.metrics)
+      createSageMakerRuntimeService(hosting, stack.metrics, new DataCapture(stack.objects))
     ];
   },
   (stack) => createCloudWatchService(stack)
@@ -145,6 +149,9 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Runn
           registry,
           services,
           metrics: new MetricBus(),
+          objects: new ObjectStore(
+            join(id === accountId ? options.dataDir : accountDataDir(options.dataDir, id), 's3')
+          ),
           invoke: createInvoker(services),
           onShutdown: (hook) => void shutdownHooks.push(hook),
           onReset: (hook) => void resetHooks.push(hook)

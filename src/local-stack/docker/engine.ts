@@ -31,6 +31,8 @@ export interface RunOptions {
   args: string[];
   /** Published on a free 127.0.0.1 port. */
   containerPort: number;
+  /** Host directories mounted read-only (SageMaker's /opt/ml/model). */
+  readOnlyMounts?: { source: string; target: string }[];
 }
 
 /** A docker command that failed: the command line (never secrets: only ids, names and images) and stderr. */
@@ -52,6 +54,9 @@ export function runArguments(options: RunOptions): string[] {
   const args = ['run', '--detach', '--name', options.name];
   for (const [key, value] of Object.entries(options.labels)) args.push('--label', `${key}=${value}`);
   for (const [key, value] of Object.entries(options.env)) args.push('--env', `${key}=${value}`);
+  for (const mount of options.readOnlyMounts ?? []) {
+    args.push('--mount', `type=bind,source=${mount.source},target=${mount.target},readonly`);
+  }
   args.push('--publish', `127.0.0.1::${options.containerPort}`, options.image, ...options.args);
   return args;
 }

@@ -37,7 +37,8 @@ const SAGEMAKER_NAMED: [keyof SageMakerNamed, string][] = [
 
 /**
  * The resource ARN IAM authorizes a request against, read from the request as AWS does for the main
- * cases (a stack, a repository, a SageMaker endpoint, model or group, a role, a policy); `*` for the rest
+ * cases (a stack, a repository, a SageMaker endpoint, model or group, a role, a policy, a bucket or
+ * object); `*` for the rest
  * (List*, Describe* without a name, ...). A member that already holds an ARN is used as it is.
  */
 export function requestedResource(service: string, input: OperationInput, scope: RequestScope): string {
@@ -84,6 +85,13 @@ export function requestedResource(service: string, input: OperationInput, scope:
     }
     case 'sts':
       return text<AssumeRoleCommandInput>('RoleArn') ?? '*';
+    case 's3': {
+      // S3 ARNs name no region or account: arn:aws:s3:::bucket, arn:aws:s3:::bucket/key.
+      const bucket = text('Bucket');
+      const key = text('Key');
+      if (!bucket) return '*';
+      return `arn:${partition}:s3:::${bucket}${key !== undefined ? `/${key}` : ''}`;
+    }
     default:
       return '*';
   }

@@ -41,7 +41,7 @@ export function createInvoker(services: readonly ServiceDefinition[]): Invoker {
     if (!service) {
       throw new AwsServiceError('UnknownServiceException', `The local stack has no service ${serviceName}`);
     }
-    if (service.protocol === 'rest') {
+    if (service.protocol === 'rest' || service.protocol === 'rest-xml') {
       throw new AwsServiceError(
         'UnknownOperationException',
         `${serviceName} is a REST service; the local stack cannot call ${operationName} in-process`

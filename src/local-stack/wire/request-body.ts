@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import { payloadTooLarge } from './errors.js';
 
 const MiB = 1024 * 1024;
@@ -50,4 +51,39 @@ export function readBody(
     incoming.on('end', () => resolve(Buffer.concat(chunks)));
     incoming.on('error', reject);
   });
+}
+
+/**
+ * The body as a stream of at most `maxBytes`, for bodies too large to hold (S3 objects). As readBody: a
+ * declared length over the limit is refused unread (thrown), and a body that grows past it fails the
+ * stream while the rest is discarded, so the connection can carry the answer. Reading is paused while
+ * the consumer is behind.
+ */
+export function streamBody(
+  incoming: IncomingMessage,
+  maxBytes: number,
+  beforeReading?: () => void
+): Readable {
+  if (Number(incoming.headers['content-length'] ?? 0) > maxBytes) throw payloadTooLarge(maxBytes);
+  beforeReading?.();
+  const body = new PassThrough();
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > maxBytes) {
+      incoming.off('data', onData);
+      incoming.resume();
+      return void body.destroy(payloadTooLarge(maxBytes));
+    }
+    if (!body.write(chunk)) {
+      incoming.pause();
+      body.once('drain', () => incoming.resume());
+    }
+  };
+  incoming.on('data', onData);
+  incoming.on('end', () => {
+    if (!body.destroyed) body.end();
+  });
+  incoming.on('error', (error) => body.destroy(error));
+  return body;
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { StateStore } from '../state.js';
 
 /** A request as every protocol handler sees it, with the body already read. */
@@ -16,7 +17,24 @@ export type RequestHead = Omit<WireRequest, 'body'>;
 export interface WireResponse {
   status: number;
   headers: Record<string, string>;
-  body: Buffer | string;
+  /** A stream (S3 objects) is sent as it is read, with the Content-Length the headers give. */
+  body: Buffer | string | Readable;
+}
+
+/** A request whose body the service reads as it arrives (S3 objects), within its route's limit. */
+export interface StreamedRequest extends RequestHead {
+  body: Readable;
+}
+
+/** What a streamed service's request line asks for, before its body is read. */
+export interface StreamedRoute {
+  /** The operation's name, for IAM's action (`<signingName>:<operation>`) and fault rules. */
+  operation: string;
+  /** The members IAM's resource is read from (Bucket, Key). */
+  input: OperationInput;
+  /** The largest body the operation accepts. */
+  maxBodyBytes: number;
+  handle(request: StreamedRequest, context: RequestContext): Promise<WireResponse>;
 }
 
 /** Who is calling, where, and the stack's shared pieces an operation may use. */
@@ -138,4 +156,15 @@ export type ServiceDefinition =
       protocol: 'rest';
       signingName: string;
       routes: RestRoute[];
+    }
+  | {
+      /** REST-XML with bodies streamed both ways (S3): the service routes its requests itself. */
+      protocol: 'rest-xml';
+      signingName: string;
+      /** Whether an unsigned request is this service's (S3: a virtual-hosted bucket address). */
+      claims(head: RequestHead): boolean;
+      /** The route of a request; throws the service's error for a request it does not serve. */
+      route(head: RequestHead): StreamedRoute;
+      /** Any error, as the service's clients read it. */
+      errorResponse(error: unknown, head: RequestHead, requestId: string): WireResponse;
     };

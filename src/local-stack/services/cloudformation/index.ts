@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { StateStore } from '../../state.js';
 import type { Invoker } from '../../wire/invoke.js';
 import { combineOperations, type ServiceDefinition } from '../../wire/types.js';
@@ -16,11 +17,15 @@ import { createCloudWatchProviders } from './resources/cloudwatch.js';
 import { createSageMakerProviders } from './resources/sagemaker.js';
 import type { ResourceProvider } from './resources/types.js';
 import { StackStore } from './store.js';
+import { withTemplateUrls } from './template/url.js';
+import { ObjectStore } from '../s3/store.js';
 
 export interface CloudFormationServiceOptions {
   state: StateStore;
   /** Calls the other local services, as CloudFormation's resource handlers call AWS. */
   invoke: Invoker;
+  /** The account's S3 objects, which TemplateURL names; by default those in the state's data directory. */
+  objects?: ObjectStore;
   /** How often handlers read a resource's status while waiting for it (endpoints); default 500 ms. */
   pollIntervalMs?: number;
 }
@@ -69,12 +74,15 @@ export function createCloudFormationService(options: CloudFormationServiceOption
       protocol: 'query',
       signingName: 'cloudformation',
       xmlNamespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
-      operations: combineOperations(
-        stackOperations(runtime),
-        changeSetOperations(runtime),
-        describeOperations(runtime),
-        eventOperations(runtime),
-        exportOperations(runtime)
+      operations: withTemplateUrls(
+        combineOperations(
+          stackOperations(runtime),
+          changeSetOperations(runtime),
+          describeOperations(runtime),
+          eventOperations(runtime),
+          exportOperations(runtime)
+        ),
+        options.objects ?? new ObjectStore(join(options.state.dataDir, 's3'))
       )
     },
     settled: () => deployments.settled()

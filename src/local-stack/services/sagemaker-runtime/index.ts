@@ -5,6 +5,7 @@ import { jsonErrorResponse } from '../../wire/json-protocol.js';
 import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from '../../wire/types.js';
 import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
+import type { DataCapture } from './data-capture.js';
 import { containersToCall, invokeInOrder } from './pipeline.js';
 import { invocationMetrics } from './metrics.js';
 import type { MetricBus } from '../../metrics.js';
@@ -30,7 +31,8 @@ const FORWARDED_HEADERS = [
  */
 export function createSageMakerRuntimeService(
   hosting: Pick<LocalHosting, 'store' | 'traffic'>,
-  metrics?: MetricBus
+  metrics?: MetricBus,
+  capture?: DataCapture
 ): ServiceDefinition {
   return {
     protocol: 'rest',
@@ -43,7 +45,7 @@ export function createSageMakerRuntimeService(
         maxBodyBytes: MAX_PAYLOAD_BYTES,
         handle: async (request, match, context) => {
           try {
-            return await invokeEndpoint(hosting, match[1]!, request, context, metrics);
+            return await invokeEndpoint(hosting, match[1]!, request, context, metrics, capture);
           } catch (error) {
             return jsonErrorResponse(error, 'application/json', context.requestId);
           }
@@ -58,7 +60,8 @@ async function invokeEndpoint(
   endpointName: string,
   request: WireRequest,
   context: RequestContext,
-  metrics: MetricBus | undefined
+  metrics: MetricBus | undefined,
+  capture?: DataCapture
 ): Promise<WireResponse> {
   const received = performance.now();
   const endpoint = hosting.store.endpoint(context.region, endpointName);
@@ -154,6 +157,24 @@ async function invokeEndpoint(
     'x-amzn-invoked-production-variant': variantName,
     'x-amzn-requestid': context.requestId
   };
+  const captureConfig = hosting.store.endpointConfig(
+    context.region,
+    endpoint.serving?.EndpointConfigName ?? endpoint.EndpointConfigName
+  )?.DataCaptureConfig;
+  if (capture && captureConfig) {
+    void capture.record({
+      endpointName: endpoint.EndpointName,
+      variantName,
+      config: captureConfig,
+      request: {
+        contentType: header(request, 'content-type'),
+        body: request.body,
+        inferenceId: header(request, 'x-amzn-sagemaker-inference-id')
+      },
+      response: { contentType: responseHeaders['content-type'], body: answer.body },
+      time: new Date()
+    });
+  }
   const customAttributes = answer.headers['x-amzn-sagemaker-custom-attributes'];
   if (customAttributes !== undefined)
     responseHeaders['x-amzn-sagemaker-custom-attributes'] = customAttributes;

@@ -148,7 +148,10 @@ describe('requestedResource', () => {
       'arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/g'
     ],
     ['iam', { RoleName: 'deployer' }, 'arn:aws:iam::111111111111:role/deployer'],
-    ['sts', { RoleArn: 'arn:aws:iam::2:role/x' }, 'arn:aws:iam::2:role/x']
+    ['sts', { RoleArn: 'arn:aws:iam::2:role/x' }, 'arn:aws:iam::2:role/x'],
+    ['s3', { Bucket: 'models', Key: 'a/model.tar.gz' }, 'arn:aws:s3:::models/a/model.tar.gz'],
+    ['s3', { Bucket: 'models' }, 'arn:aws:s3:::models'],
+    ['s3', {}, '*']
   ])('%s %j → %s', (service, input, arn) => {
     expect(requestedResource(service, input, scope)).toBe(arn);
   });

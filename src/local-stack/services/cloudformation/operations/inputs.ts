@@ -2,6 +2,7 @@ import type { Parameter } from '@aws-sdk/client-cloudformation';
 import { wireMembers, wireText, type WireInput } from '../../../wire/types.js';
 import { insufficientCapabilities, validationError } from '../errors.js';
 import type { Tag } from '../model.js';
+import { fetchedTemplate } from '../template/url.js';
 import type { ParameterInput } from '../template/parameters.js';
 import type { Template } from '../template/types.js';
 
@@ -77,16 +78,13 @@ export function checkName(value: string, member: 'stackName' | 'changeSetName'):
 
 const TEMPLATE_BODY_LIMIT = 51_200;
 
-/** The template body of a create or update; TemplateURL needs S3, which the local stack does not serve. */
+/** The template of a request: its TemplateBody, or the template its TemplateURL named (template/url.ts). */
 export function templateBodyInput(
   input: WireInput<{ TemplateBody: string; TemplateURL: string }>
 ): string | undefined {
+  const fromUrl = fetchedTemplate(input);
+  if (fromUrl !== undefined) return fromUrl;
   const body = optionalString(input, 'TemplateBody');
-  if (optionalString(input, 'TemplateURL') !== undefined) {
-    throw validationError(
-      'TemplateURL is not supported by the local stack; pass the template inline as TemplateBody.'
-    );
-  }
   if (body !== undefined && Buffer.byteLength(body) > TEMPLATE_BODY_LIMIT) {
     throw validationError(
       `1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to ${TEMPLATE_BODY_LIMIT}`

@@ -1,4 +1,5 @@
 import type {
+  ModelDataSource,
   ContainerDefinition,
   CreateModelCommandInput,
   DescribeModelPackageCommandOutput,
@@ -6,7 +7,7 @@ import type {
   ModelPackageContainerDefinition
 } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../../../wire/errors.js';
-import { wireMembers, wireText, type WireInput, type WireOutput } from '../../../wire/types.js';
+import { asGiven, wireMembers, wireText, type WireInput, type WireOutput } from '../../../wire/types.js';
 import type { ContainerSpec, InvocationMode } from './records.js';
 
 /** SageMaker runs at most 15 containers per model (ContainerDefinitionList, a package's InferenceSpecification). */
@@ -115,6 +116,7 @@ interface Definition {
   ContainerHostname?: string;
   Image?: string;
   ModelDataUrl?: string;
+  ModelDataSource?: ModelDataSource;
   Environment?: Record<string, string>;
   ModelPackageName?: string;
   InferenceSpecificationName?: string;
@@ -160,6 +162,10 @@ function checkDefinition(value: unknown, path: string): Definition {
     ...(hostname !== undefined && { ContainerHostname: hostname }),
     ...(image !== undefined && { Image: image }),
     ...(modelDataUrl !== undefined && { ModelDataUrl: modelDataUrl }),
+    ...(container.ModelDataSource !== undefined &&
+      container.ModelDataSource !== null && {
+        ModelDataSource: asGiven(wireMembers<ModelDataSource>(container.ModelDataSource))
+      }),
     ...(modelPackageName !== undefined && { ModelPackageName: modelPackageName }),
     ...(specificationName !== undefined && { InferenceSpecificationName: specificationName }),
     ...environmentOf(container.Environment, path)
@@ -191,7 +197,8 @@ function fromImage(definition: Definition): Unnamed {
     ...(definition.ContainerHostname !== undefined && { hostname: definition.ContainerHostname }),
     image: definition.Image!,
     environment: { ...definition.Environment },
-    ...(definition.ModelDataUrl !== undefined && { modelDataUrl: definition.ModelDataUrl })
+    ...(definition.ModelDataUrl !== undefined && { modelDataUrl: definition.ModelDataUrl }),
+    ...(definition.ModelDataSource !== undefined && { modelDataSource: definition.ModelDataSource })
   };
 }
 
@@ -229,7 +236,8 @@ function fromPackage(definition: Definition, modelPackage: ModelPackageView, pat
       ...(hostname !== undefined && { hostname }),
       image: String(container.Image),
       environment: { ...container.Environment, ...definition.Environment },
-      ...(container.ModelDataUrl !== undefined && { modelDataUrl: container.ModelDataUrl })
+      ...(container.ModelDataUrl !== undefined && { modelDataUrl: container.ModelDataUrl }),
+      ...(container.ModelDataSource !== undefined && { modelDataSource: container.ModelDataSource })
     };
   });
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { ContainerEngine } from '../../../docker/engine.js';
-import type { DeployedContainer, Deployment, VariantDeployment } from './records.js';
+import type { ContainerSpec, DeployedContainer, Deployment, VariantDeployment } from './records.js';
+import { MODEL_DIR, ModelDataFailure, type ModelDataCache } from './model-data.js';
 
 /** The port SageMaker's container contract serves /ping and /invocations on. */
 export const CONTAINER_PORT = 8080;
@@ -57,6 +58,30 @@ export interface FleetOptions {
   pingIntervalMs: number;
   /** Lines of a failed container's log quoted in FailureReason. */
   logLines: number;
+  /** Model data from the local S3; without it, a container that names model data fails the deployment. */
+  modelData?: ModelDataCache;
+}
+
+/** The directory holding a container's unpacked model data, if it names any. */
+async function modelDataOf(container: ContainerSpec, options: FleetOptions): Promise<string | undefined> {
+  if (container.modelDataUrl === undefined && container.modelDataSource === undefined) return undefined;
+  if (!options.modelData) {
+    throw new FleetFailure(
+      `Container ${container.hostname} names model data, but this stack has no S3 to read it from.`
+    );
+  }
+  try {
+    return await options.modelData.prepare(
+      {
+        ...(container.modelDataUrl !== undefined && { ModelDataUrl: container.modelDataUrl }),
+        ...(container.modelDataSource !== undefined && { ModelDataSource: container.modelDataSource })
+      },
+      container.hostname
+    );
+  } catch (error) {
+    if (error instanceof ModelDataFailure) throw new FleetFailure(truncate(error.message));
+    throw error;
+  }
 }
 
 /** Thrown when the start was cancelled (DeleteEndpoint, or the stack stopping); its containers are gone. */
@@ -91,9 +116,13 @@ export async function startFleet(
     const variants: RunningVariant[] = [];
     for (const variant of deployment.Variants) {
       const containers: DeployedContainer[] = [];
+      /** Each container's unpacked model data, by hostname: every instance mounts the same. */
+      const modelDirs = new Map<string, string>();
       for (const container of variant.Containers) {
         checkCancelled();
         containers.push({ ...container, ...(await resolveImage(container, variant, options)) });
+        const modelDir = await modelDataOf(container, options);
+        if (modelDir !== undefined) modelDirs.set(container.hostname, modelDir);
       }
       const deployed = { ...variant, Containers: containers };
       const instances: RunningInstance[] = [];
@@ -113,7 +142,10 @@ export async function startFleet(
             },
             env: containerEnvironment(deployed, container),
             args: ['serve'],
-            containerPort: CONTAINER_PORT
+            containerPort: CONTAINER_PORT,
+            ...(modelDirs.has(container.hostname) && {
+              readOnlyMounts: [{ source: modelDirs.get(container.hostname) ?? '', target: MODEL_DIR }]
+            })
           });
           started.push(containerId);
           running.push(await published(containerId, container, deployed, options));

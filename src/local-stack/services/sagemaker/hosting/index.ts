@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type {
   CreateEndpointCommandInput,
   CreateEndpointCommandOutput,
@@ -43,6 +43,7 @@ import {
 } from '../../../wire/types.js';
 import { EndpointController } from './endpoints.js';
 import type { FleetOptions } from './fleet.js';
+import { ModelDataCache } from './model-data.js';
 import { HostingStore, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './records.js';
 import { TrafficTable } from './traffic.js';
 import { checkVariantConstraints } from './variant-constraints.js';
@@ -64,6 +65,8 @@ export interface HostingOptions {
   /** Health check timeout of variants without ContainerStartupHealthCheckTimeoutInSeconds. */
   defaultHealthCheckTimeoutSeconds?: number;
   pingIntervalMs?: number;
+  /** The local S3's objects and where unpacked model data is kept; without them ModelDataUrl fails. */
+  modelData?: ModelDataCache;
 }
 
 /** The hosting half of local SageMaker: its operations, and the traffic table SageMaker Runtime routes with. */
@@ -103,7 +106,8 @@ export function startStackHosting(stack: StackContext): LocalHosting {
     accountId: stack.accountId,
     engine: new DockerCli(),
     stackLabel: resolve(stack.dataDir),
-    dockerConfigDir: stack.registry.dockerConfigDir
+    dockerConfigDir: stack.registry.dockerConfigDir,
+    modelData: new ModelDataCache(stack.objects, join(resolve(stack.dataDir), 'sagemaker', 'model-data'))
   });
   stack.onShutdown(() => hosting.controller.shutdown());
   stack.onReset(() => hosting.controller.reset());
@@ -121,7 +125,8 @@ export function createHosting(options: HostingOptions): LocalHosting {
     stackLabel: options.stackLabel,
     ...(options.dockerConfigDir !== undefined && { dockerConfigDir: options.dockerConfigDir }),
     pingIntervalMs: options.pingIntervalMs ?? 200,
-    logLines: 20
+    logLines: 20,
+    ...(options.modelData !== undefined && { modelData: options.modelData })
   };
   const controller = new EndpointController(store, traffic, fleetOptions);
   const instanceLimit = options.instanceLimit ?? DEFAULT_INSTANCE_LIMIT;

@@ -1,4 +1,5 @@
 import type {
+  ModelDataSource,
   CreateEndpointConfigCommandInput,
   CreateModelCommandInput,
   DeploymentConfig,
@@ -19,6 +20,8 @@ export interface ContainerSpec {
   image: string;
   environment: Record<string, string>;
   modelDataUrl?: string;
+  /** ModelDataSource (an S3 prefix or object, compressed or not), unpacked into /opt/ml/model. */
+  modelDataSource?: ModelDataSource;
 }
 
 /** How InvokeEndpoint calls a model's containers (InferenceExecutionConfig.Mode; one container is Serial). */
