@@ -9,6 +9,7 @@ import { handleOidcRequest } from '../../../../src/local-stack/oidc/routes.js';
 import { IamStore } from '../../../../src/local-stack/services/iam/store.js';
 import { verifyWebIdentityToken } from '../../../../src/local-stack/services/sts/web-identity.js';
 import { StateStore } from '../../../../src/local-stack/state.js';
+import { Readable } from 'node:stream';
 
 const DEFAULT_ACCOUNT = '000000000000';
 const ROLE = {
@@ -150,23 +151,29 @@ describe('the local OIDC issuer and web identity verification', () => {
     });
     const missing = handleOidcRequest(issuer, request('GET', '/token?audience=sts.amazonaws.com'));
     expect(missing.status).toBe(400);
-    expect(String(missing.body)).toContain("'repository' (OWNER/REPO) is required");
+    expect(bodyText(missing.body)).toContain("'repository' (OWNER/REPO) is required");
     const badTtl = handleOidcRequest(
       issuer,
       request('POST', '/token', '{"repository":"a/b","expiresInSeconds":"soon"}')
     );
-    expect(String(badTtl.body)).toContain("'expiresInSeconds' must be a whole number of seconds");
+    expect(bodyText(badTtl.body)).toContain("'expiresInSeconds' must be a whole number of seconds");
     const posted = handleOidcRequest(
       issuer,
       request('POST', '/token', '{"repository":"a/b","claims":{"workflow":"release"}}')
     );
-    expect(decodeJwt(JSON.parse(String(posted.body)).value)?.claims).toMatchObject({
+    expect(decodeJwt(JSON.parse(bodyText(posted.body)).value)?.claims).toMatchObject({
       workflow: 'release',
       repository: 'a/b'
     });
     const discovery = handleOidcRequest(issuer, request('GET', '/.well-known/openid-configuration'));
-    expect(JSON.parse(String(discovery.body))).toMatchObject({
+    expect(JSON.parse(bodyText(discovery.body))).toMatchObject({
       jwks_uri: 'http://127.0.0.1:4510/_modelship/oidc/.well-known/jwks'
     });
   });
 });
+
+/** The OIDC issuer answers with whole bodies, never streams. */
+function bodyText(body: Buffer | string | Readable): string {
+  if (body instanceof Readable) throw new Error('The OIDC issuer answered with a stream');
+  return body.toString();
+}
