@@ -55,8 +55,7 @@ async function invokeEndpoint(
   context: RequestContext
 ): Promise<WireResponse> {
   const endpoint = hosting.store.endpoint(context.region, endpointName);
-  const fleet = endpoint && hosting.traffic.fleet(context.region, endpointName);
-  if (!endpoint || !fleet) {
+  if (!endpoint || !hosting.traffic.fleet(context.region, endpointName)) {
     if (endpoint?.EndpointStatus === 'SystemUpdating') {
       throw new AwsServiceError(
         'ServiceUnavailable',
@@ -70,7 +69,7 @@ async function invokeEndpoint(
     );
   }
   const targetVariant = header(request, 'x-amzn-sagemaker-target-variant');
-  const target = hosting.traffic.route(fleet, targetVariant);
+  const target = hosting.traffic.target(context.region, endpointName, targetVariant);
   if (!target) {
     throw new AwsServiceError(
       'ValidationError',
@@ -86,7 +85,7 @@ async function invokeEndpoint(
     if (value !== undefined) headers[name] = value;
   }
   const variantName = target.variant.deployment.VariantName;
-  const done = hosting.traffic.begin(fleet);
+  const done = hosting.traffic.begin(target.fleet);
   let answer;
   try {
     answer = await postInvocation(target.container.url, headers, request.body, INVOCATION_TIMEOUT_MS);

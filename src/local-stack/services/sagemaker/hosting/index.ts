@@ -25,7 +25,9 @@ import type {
   ListEndpointsCommandOutput,
   ListModelsCommandInput,
   ListModelsCommandOutput,
+  PendingDeploymentSummary,
   ProductionVariant,
+  ProductionVariantInstanceType,
   ProductionVariantSummary,
   UpdateEndpointCommandInput,
   UpdateEndpointCommandOutput
@@ -42,9 +44,17 @@ import {
   type OperationTable,
   type RequestContext
 } from '../../../wire/types.js';
+import { cloudWatchAlarms, type AlarmReader } from './alarms.js';
+import { parseDeploymentConfig, planRollout } from './deployment-config.js';
 import { EndpointController } from './endpoints.js';
 import type { FleetOptions } from './fleet.js';
-import { HostingStore, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './records.js';
+import {
+  HostingStore,
+  type Deployment,
+  type EndpointConfigRecord,
+  type EndpointRecord,
+  type ModelRecord
+} from './records.js';
 import { TrafficTable } from './traffic.js';
 import { checkVariantConstraints } from './variant-constraints.js';
 import { checkInstanceLimit, planDeployment, retainVariantProperties } from './deployment.js';
@@ -63,6 +73,12 @@ export interface HostingOptions {
   /** Health check timeout of variants without ContainerStartupHealthCheckTimeoutInSeconds. */
   defaultHealthCheckTimeoutSeconds?: number;
   pingIntervalMs?: number;
+  /** Reads the rollback alarms of blue/green updates; without it, updates that watch alarms roll back. */
+  alarms?: AlarmReader;
+  /** How long one second of a DeploymentConfig lasts (1000; tests shorten it). */
+  deploymentSecondMs?: number;
+  /** How often rollback alarms are read during a baking period. */
+  alarmPollMs?: number;
 }
 
 /** The hosting half of local SageMaker: its operations, and the traffic table SageMaker Runtime routes with. */
@@ -102,7 +118,8 @@ export function startStackHosting(stack: StackContext): LocalHosting {
     accountId: stack.accountId,
     engine: new DockerCli(),
     stackLabel: resolve(stack.dataDir),
-    dockerConfigDir: stack.registry.dockerConfigDir
+    dockerConfigDir: stack.registry.dockerConfigDir,
+    alarms: cloudWatchAlarms(stack.invoke, stack.accountId, stack.state)
   });
   stack.onShutdown(() => hosting.controller.shutdown());
   stack.onReset(() => hosting.controller.reset());
@@ -122,7 +139,11 @@ export function createHosting(options: HostingOptions): LocalHosting {
     pingIntervalMs: options.pingIntervalMs ?? 200,
     logLines: 20
   };
-  const controller = new EndpointController(store, traffic, fleetOptions);
+  const controller = new EndpointController(store, traffic, fleetOptions, {
+    alarms: options.alarms ?? noCloudWatch,
+    secondMs: options.deploymentSecondMs ?? 1000,
+    alarmPollMs: options.alarmPollMs ?? 1000
+  });
   const instanceLimit = options.instanceLimit ?? DEFAULT_INSTANCE_LIMIT;
   const defaultTimeout = options.defaultHealthCheckTimeoutSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
 
@@ -147,6 +168,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
     endpoint: EndpointRecord
   ): ProductionVariantSummary[] | undefined => {
     const fleet = traffic.fleet(context.region, endpoint.EndpointName);
+    const oldShare = 1 - (traffic.shifted(context.region, endpoint.EndpointName)?.share ?? 0);
     return endpoint.serving?.Variants.map((variant) => ({
       VariantName: variant.VariantName,
       DeployedImages: [
@@ -156,13 +178,45 @@ export function createHosting(options: HostingOptions): LocalHosting {
           ...(variant.ResolutionTime !== undefined && { ResolutionTime: variant.ResolutionTime })
         }
       ],
-      CurrentWeight: variant.Weight,
+      CurrentWeight: variant.Weight * oldShare,
       DesiredWeight: variant.Weight,
       CurrentInstanceCount:
         fleet?.variants.find((running) => running.deployment.VariantName === variant.VariantName)?.containers
           .length ?? 0,
       DesiredInstanceCount: variant.InstanceCount
     }));
+  };
+
+  /** The update under way: the new fleet's variants, their share of traffic and the rollout's stage. */
+  const describePending = (
+    context: RequestContext,
+    endpoint: EndpointRecord,
+    pending: Deployment
+  ): PendingDeploymentSummary => {
+    const shifted = traffic.shifted(context.region, endpoint.EndpointName);
+    const rollout = endpoint.rollout;
+    return {
+      EndpointConfigName: pending.EndpointConfigName,
+      StartTime: endpoint.LastModifiedTime,
+      ProductionVariants: pending.Variants.map((variant) => ({
+        VariantName: variant.VariantName,
+        DeployedImages: [{ SpecifiedImage: variant.Image }],
+        CurrentWeight: variant.Weight * (shifted?.share ?? 0),
+        DesiredWeight: variant.Weight,
+        CurrentInstanceCount:
+          shifted?.fleet.variants.find((running) => running.deployment.VariantName === variant.VariantName)
+            ?.containers.length ?? 0,
+        DesiredInstanceCount: variant.InstanceCount,
+        InstanceType: variant.InstanceType as ProductionVariantInstanceType,
+        VariantStatus: [
+          {
+            Status: rollout?.status ?? 'Creating',
+            StartTime: rollout?.since ?? endpoint.LastModifiedTime,
+            ...(rollout?.message !== undefined && { StatusMessage: rollout.message })
+          }
+        ]
+      }))
+    };
   };
 
   const operations = defineOperations<HostingOperations>({
@@ -313,7 +367,8 @@ export function createHosting(options: HostingOptions): LocalHosting {
       const deployment = planDeployment(store, context.region, config, defaultTimeout);
       checkInstanceLimit(store, context.region, deployment, instanceLimit);
       const tags = optionalTags(input, 'Tags');
-      const deploymentConfig = asGiven(input).DeploymentConfig;
+      const deploymentConfig =
+        input.DeploymentConfig === undefined ? undefined : parseDeploymentConfig(input.DeploymentConfig);
       const now = new Date();
       const record: EndpointRecord = {
         EndpointName: name,
@@ -346,13 +401,22 @@ export function createHosting(options: HostingOptions): LocalHosting {
         endpoint.serving,
         input
       );
+      const deploymentConfig =
+        input.DeploymentConfig !== undefined
+          ? parseDeploymentConfig(input.DeploymentConfig)
+          : input.RetainDeploymentConfig === true
+            ? endpoint.DeploymentConfig
+            : undefined;
+      planRollout(
+        deploymentConfig,
+        deployment.Variants.reduce((sum, variant) => sum + variant.InstanceCount, 0)
+      );
       checkInstanceLimit(store, context.region, deployment, instanceLimit, endpoint);
       endpoint.pending = deployment;
       endpoint.EndpointStatus = 'Updating';
       endpoint.LastModifiedTime = new Date();
-      const deploymentConfig = asGiven(input).DeploymentConfig;
       if (deploymentConfig !== undefined) endpoint.DeploymentConfig = deploymentConfig;
-      else if (input.RetainDeploymentConfig !== true) delete endpoint.DeploymentConfig;
+      else delete endpoint.DeploymentConfig;
       store.save();
       controller.deploy(context.region, endpoint);
       return { EndpointArn: endpoint.EndpointArn };
@@ -373,17 +437,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
         ...(endpoint.FailureReason !== undefined && { FailureReason: endpoint.FailureReason }),
         ...(endpoint.DeploymentConfig !== undefined && { LastDeploymentConfig: endpoint.DeploymentConfig }),
         ...(pending !== undefined && {
-          PendingDeploymentSummary: {
-            EndpointConfigName: pending.EndpointConfigName,
-            StartTime: endpoint.LastModifiedTime,
-            ProductionVariants: pending.Variants.map((variant) => ({
-              VariantName: variant.VariantName,
-              DeployedImages: [{ SpecifiedImage: variant.Image }],
-              DesiredWeight: variant.Weight,
-              DesiredInstanceCount: variant.InstanceCount,
-              VariantStatus: [{ Status: 'Creating', StartTime: endpoint.LastModifiedTime }]
-            }))
-          }
+          PendingDeploymentSummary: describePending(context, endpoint, pending)
         })
       };
     },
@@ -431,3 +485,7 @@ function withoutTags<T extends object>(record: T): Omit<T, 'Tags'> {
     'Tags'
   >;
 }
+
+/** Alarm reading when the hosting runs without CloudWatch: an update that watches alarms cannot pass. */
+const noCloudWatch: AlarmReader = () =>
+  Promise.reject(new Error('the local stack runs without CloudWatch, so no alarm can be read'));

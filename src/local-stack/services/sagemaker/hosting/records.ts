@@ -8,6 +8,7 @@ import type { StateStore } from '../../../state.js';
 import { AwsServiceError, validationError } from '../../../wire/errors.js';
 import type { RequestContext } from '../../../wire/types.js';
 import { TagStore } from '../tags.js';
+import type { RolloutProgress } from './blue-green.js';
 
 /** A model as CreateModel stored it (the request's members), plus what SageMaker adds. */
 export interface ModelRecord extends Omit<CreateModelCommandInput, 'Tags'> {
@@ -69,6 +70,8 @@ export interface EndpointRecord {
   serving?: Deployment;
   /** The configuration being deployed (Creating, Updating). */
   pending?: Deployment;
+  /** How far a blue/green update got (Updating). */
+  rollout?: RolloutProgress;
 }
 
 interface HostingDocument {
