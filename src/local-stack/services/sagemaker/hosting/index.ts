@@ -168,7 +168,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
     endpoint: EndpointRecord
   ): ProductionVariantSummary[] | undefined => {
     const fleet = traffic.fleet(context.region, endpoint.EndpointName);
-    const oldShare = 1 - (traffic.shifted(context.region, endpoint.EndpointName)?.share ?? 0);
+    const oldShare = 1 - (endpoint.rollout?.share ?? 0);
     return endpoint.serving?.Variants.map((variant) => ({
       VariantName: variant.VariantName,
       DeployedImages: [
@@ -193,19 +193,24 @@ export function createHosting(options: HostingOptions): LocalHosting {
     endpoint: EndpointRecord,
     pending: Deployment
   ): PendingDeploymentSummary => {
-    const shifted = traffic.shifted(context.region, endpoint.EndpointName);
+    const newFleet =
+      traffic.shifted(context.region, endpoint.EndpointName)?.fleet ??
+      traffic.fleet(context.region, endpoint.EndpointName);
     const rollout = endpoint.rollout;
+    const share = rollout?.share ?? 0;
     return {
       EndpointConfigName: pending.EndpointConfigName,
       StartTime: endpoint.LastModifiedTime,
       ProductionVariants: pending.Variants.map((variant) => ({
         VariantName: variant.VariantName,
         DeployedImages: [{ SpecifiedImage: variant.Image }],
-        CurrentWeight: variant.Weight * (shifted?.share ?? 0),
+        CurrentWeight: variant.Weight * share,
         DesiredWeight: variant.Weight,
         CurrentInstanceCount:
-          shifted?.fleet.variants.find((running) => running.deployment.VariantName === variant.VariantName)
-            ?.containers.length ?? 0,
+          (newFleet?.endpointConfigName === pending.EndpointConfigName &&
+            newFleet.variants.find((running) => running.deployment.VariantName === variant.VariantName)
+              ?.containers.length) ||
+          0,
         DesiredInstanceCount: variant.InstanceCount,
         InstanceType: variant.InstanceType as ProductionVariantInstanceType,
         VariantStatus: [
