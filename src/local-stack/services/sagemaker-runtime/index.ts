@@ -5,6 +5,8 @@ import { jsonErrorResponse } from '../../wire/json-protocol.js';
 import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from '../../wire/types.js';
 import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
+import { invocationMetrics } from './metrics.js';
+import type { MetricBus } from '../../metrics.js';
 
 /** SageMaker's limit on a real-time request's payload; the wire refuses larger bodies (413) unread. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -25,7 +27,8 @@ const FORWARDED_HEADERS = [
  * variant weights (or X-Amzn-SageMaker-Target-Variant) to the containers the hosting service runs.
  */
 export function createSageMakerRuntimeService(
-  hosting: Pick<LocalHosting, 'store' | 'traffic'>
+  hosting: Pick<LocalHosting, 'store' | 'traffic'>,
+  metrics?: MetricBus
 ): ServiceDefinition {
   return {
     protocol: 'rest',
@@ -38,7 +41,7 @@ export function createSageMakerRuntimeService(
         maxBodyBytes: MAX_PAYLOAD_BYTES,
         handle: async (request, match, context) => {
           try {
-            return await invokeEndpoint(hosting, match[1]!, request, context);
+            return await invokeEndpoint(hosting, match[1]!, request, context, metrics);
           } catch (error) {
             return jsonErrorResponse(error, 'application/json', context.requestId);
           }
@@ -52,8 +55,10 @@ async function invokeEndpoint(
   hosting: Pick<LocalHosting, 'store' | 'traffic'>,
   endpointName: string,
   request: WireRequest,
-  context: RequestContext
+  context: RequestContext,
+  metrics: MetricBus | undefined
 ): Promise<WireResponse> {
+  const received = performance.now();
   const endpoint = hosting.store.endpoint(context.region, endpointName);
   if (!endpoint || !hosting.traffic.fleet(context.region, endpointName)) {
     if (endpoint?.EndpointStatus === 'SystemUpdating') {
@@ -86,10 +91,18 @@ async function invokeEndpoint(
   }
   const variantName = target.variant.deployment.VariantName;
   const done = hosting.traffic.begin(target.fleet);
+  const report = invocationMetrics(metrics, context.region, received, {
+    EndpointName: endpoint.EndpointName,
+    VariantName: variantName,
+    EndpointConfigName: target.fleet.endpointConfigName
+  });
   let answer;
   try {
+    const sent = performance.now();
     answer = await postInvocation(target.container.url, headers, request.body, INVOCATION_TIMEOUT_MS);
+    report.answered(answer.status, performance.now() - sent);
   } catch (error) {
+    report.unanswered();
     if (error instanceof ContainerTimeout) {
       return modelError(context, endpoint.EndpointName, {
         Message:

@@ -26,7 +26,8 @@ interface FakeContainer {
  * "crash-now" exit (code 3) before it is, as a container that dies at once does on Docker; images
  * containing "fail-invocations" pass /ping but answer every invocation with 500; images containing
  * "missing" cannot be pulled.
- * /invocations echoes the image, environment, headers and body; the body "fail" gets a 400.
+ * /invocations echoes the image, environment, headers and body; the body "fail" gets a 400, the body
+ * "error" a 500.
  */
 export class FakeEngine implements ContainerEngine {
   readonly containers = new Map<string, FakeContainer>();
@@ -79,6 +80,8 @@ export class FakeEngine implements ContainerEngine {
           response.writeHead(500, { 'content-type': 'text/plain' }).end('model exploded');
         } else if (body === 'fail') {
           response.writeHead(400, { 'content-type': 'text/plain' }).end('bad input');
+        } else if (body === 'error') {
+          response.writeHead(500, { 'content-type': 'text/plain' }).end('model crashed');
         } else {
           const attributes = request.headers['x-amzn-sagemaker-custom-attributes'];
           response
