@@ -271,7 +271,9 @@ export class EndpointController {
 
   /** The old fleet's containers that have stopped (or were removed) while the update ran. */
   private async stoppedContainers(fleet: Fleet): Promise<string[]> {
-    const containers = fleet.variants.flatMap((variant) => variant.containers);
+    const containers = fleet.variants.flatMap((variant) =>
+      variant.instances.flatMap((instance) => instance.containers)
+    );
     const states = await Promise.all(
       containers.map((container) => this.fleetOptions.engine.state(container.id).catch(() => undefined))
     );
