@@ -316,15 +316,29 @@ print(json.dumps({
       OverheadLatency: [6, ['Microseconds']]
     });
     const listed = (await aws('cloudwatch', 'list-metrics', '--namespace', 'AWS/SageMaker')) as {
-      Metrics: { MetricName: string }[];
+      Metrics: { MetricName: string; Dimensions: { Name: string }[] }[];
     };
-    expect(listed.Metrics.map((metric) => metric.MetricName).sort()).toEqual([
+    // Each per variant, and per variant and the endpoint config of the fleet that answered.
+    const names = [
       'Invocation4XXErrors',
       'Invocation5XXErrors',
       'Invocations',
       'ModelLatency',
       'OverheadLatency'
-    ]);
+    ];
+    expect(
+      listed.Metrics.map(
+        (metric) =>
+          `${metric.MetricName} ${metric.Dimensions.map((dimension) => dimension.Name)
+            .sort()
+            .join(',')}`
+      ).sort()
+    ).toEqual(
+      names.flatMap((name) => [
+        `${name} EndpointConfigName,EndpointName,VariantName`,
+        `${name} EndpointName,VariantName`
+      ])
+    );
 
     await aws(
       'cloudwatch',

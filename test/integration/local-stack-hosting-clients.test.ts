@@ -188,6 +188,44 @@ print(json.dumps(report))
     });
   });
 
+  it('checks, runs and reports a DeploymentConfig through boto3', async () => {
+    const script = `
+import json, boto3
+from botocore.exceptions import ClientError
+sm = boto3.client("sagemaker")
+sm.create_model(ModelName="guarded", PrimaryContainer={"Image": "registry/tiny:guarded"})
+sm.create_endpoint_config(EndpointConfigName="guarded", ProductionVariants=[
+    {"VariantName": "AllTraffic", "ModelName": "guarded", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+config = {"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 1},
+          "TerminationWaitInSeconds": 1, "MaximumExecutionTimeoutInSeconds": 600}}
+sm.create_endpoint(EndpointName="guarded", EndpointConfigName="guarded", DeploymentConfig=config)
+sm.get_waiter("endpoint_in_service").wait(EndpointName="guarded", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+report = {}
+try:
+    sm.update_endpoint(EndpointName="guarded", EndpointConfigName="guarded", DeploymentConfig={"BlueGreenUpdatePolicy": {
+        "TrafficRoutingConfiguration": {"Type": "CANARY", "CanarySize": {"Type": "INSTANCE_COUNT", "Value": 1},
+        "WaitIntervalInSeconds": 60}}})
+except ClientError as e:
+    report["canaryOfAll"] = [e.response["Error"]["Code"], e.response["Error"]["Message"]]
+sm.update_endpoint(EndpointName="guarded", EndpointConfigName="guarded", RetainDeploymentConfig=True)
+sm.get_waiter("endpoint_in_service").wait(EndpointName="guarded", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+described = sm.describe_endpoint(EndpointName="guarded")
+report["after"] = [described["EndpointStatus"], described["LastDeploymentConfig"] == config]
+sm.delete_endpoint(EndpointName="guarded")
+sm.get_waiter("endpoint_deleted").wait(EndpointName="guarded", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+print(json.dumps(report))
+`;
+    const run = await runProgram('python3', ['-c', script], { env });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      canaryOfAll: [
+        'ValidationException',
+        "CanarySize of 1 instance(s) is more than 50% of the new fleet's 1 instance(s). Use a smaller canary, or more instances."
+      ],
+      after: ['InService', true]
+    });
+  });
+
   it('serves the AWS CLI (sagemaker and sagemaker-runtime commands)', async () => {
     const aws = async (...args: string[]) => {
       const run = await runProgram('aws', [...args, '--endpoint-url', endpoint.url, '--output', 'json'], {

@@ -65,8 +65,7 @@ async function invokeEndpoint(
 ): Promise<WireResponse> {
   const received = performance.now();
   const endpoint = hosting.store.endpoint(context.region, endpointName);
-  const fleet = endpoint && hosting.traffic.fleet(context.region, endpointName);
-  if (!endpoint || !fleet) {
+  if (!endpoint || !hosting.traffic.fleet(context.region, endpointName)) {
     if (endpoint?.EndpointStatus === 'SystemUpdating') {
       throw new AwsServiceError(
         'ServiceUnavailable',
@@ -80,7 +79,7 @@ async function invokeEndpoint(
     );
   }
   const targetVariant = header(request, 'x-amzn-sagemaker-target-variant');
-  const target = hosting.traffic.route(fleet, targetVariant);
+  const target = hosting.traffic.target(context.region, endpointName, targetVariant);
   if (!target) {
     throw new AwsServiceError(
       'ValidationError',
@@ -102,8 +101,12 @@ async function invokeEndpoint(
     if (value !== undefined) headers[name] = value;
   }
   const variantName = target.variant.deployment.VariantName;
-  const done = hosting.traffic.begin(fleet);
-  const report = invocationMetrics(metrics, context.region, endpoint.EndpointName, variantName, received);
+  const done = hosting.traffic.begin(target.fleet);
+  const report = invocationMetrics(metrics, context.region, received, {
+    EndpointName: endpoint.EndpointName,
+    VariantName: variantName,
+    EndpointConfigName: target.fleet.endpointConfigName
+  });
   let calling = containers[0]!.hostname;
   let result;
   try {
@@ -157,9 +160,10 @@ async function invokeEndpoint(
     'x-amzn-invoked-production-variant': variantName,
     'x-amzn-requestid': context.requestId
   };
+  // During a blue/green update, the config of the fleet that answered says whether to capture.
   const captureConfig = hosting.store.endpointConfig(
     context.region,
-    endpoint.serving?.EndpointConfigName ?? endpoint.EndpointConfigName
+    target.fleet.endpointConfigName
   )?.DataCaptureConfig;
   if (capture && captureConfig) {
     void capture.record({

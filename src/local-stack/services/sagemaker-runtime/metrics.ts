@@ -8,7 +8,8 @@ export interface InvocationReport {
 }
 
 /**
- * SageMaker's endpoint invocation metrics (AWS/SageMaker, dimensions EndpointName and VariantName):
+ * SageMaker's endpoint invocation metrics (AWS/SageMaker, dimensions EndpointName and VariantName, and
+ * those with the EndpointConfigName of the fleet that answered):
  * Invocations, Invocation4XXErrors and Invocation5XXErrors (1 or 0 for every invocation, so error rates
  * average correctly), ModelLatency and OverheadLatency in microseconds. `receivedAt` is performance.now()
  * when the request arrived: overhead is the time from then to the answer, minus the model's.
@@ -16,20 +17,25 @@ export interface InvocationReport {
 export function invocationMetrics(
   bus: MetricBus | undefined,
   region: string,
-  endpointName: string,
-  variantName: string,
-  receivedAt: number
+  receivedAt: number,
+  target: { EndpointName: string; VariantName: string; EndpointConfigName: string }
 ): InvocationReport {
-  const publish = (metricName: string, value: number, unit: string) =>
-    bus?.publish({
-      namespace: 'AWS/SageMaker',
-      metricName,
-      dimensions: { EndpointName: endpointName, VariantName: variantName },
-      value,
-      unit,
-      timestamp: new Date(),
-      region
-    });
+  const { EndpointConfigName, ...variant } = target;
+  // SageMaker publishes each metric per variant, and per variant and endpoint config: during a blue/green
+  // update, alarms can then watch the new fleet alone.
+  const publish = (metricName: string, value: number, unit: string) => {
+    for (const dimensions of [variant, { ...variant, EndpointConfigName }]) {
+      bus?.publish({
+        namespace: 'AWS/SageMaker',
+        metricName,
+        dimensions,
+        value,
+        unit,
+        timestamp: new Date(),
+        region
+      });
+    }
+  };
   const counts = (clientError: boolean, serverError: boolean) => {
     publish('Invocations', 1, 'Count');
     publish('Invocation4XXErrors', clientError ? 1 : 0, 'Count');

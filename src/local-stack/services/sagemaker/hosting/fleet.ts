@@ -37,6 +37,8 @@ export interface RunningVariant {
 /** One deployment of an endpoint, running: what InvokeEndpoint routes to. */
 export interface Fleet {
   id: string;
+  /** The endpoint config the fleet runs (metrics carry it as the EndpointConfigName dimension). */
+  endpointConfigName: string;
   variants: RunningVariant[];
 }
 
@@ -164,7 +166,7 @@ export async function startFleet(
       )
     );
     checkCancelled();
-    return { id, variants };
+    return { id, endpointConfigName: deployment.EndpointConfigName, variants };
   } catch (error) {
     await options.engine.remove(started).catch(() => undefined);
     if (error instanceof FleetFailure || error instanceof FleetCancelled) throw error;

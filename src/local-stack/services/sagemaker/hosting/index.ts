@@ -24,7 +24,9 @@ import type {
   ListEndpointsCommandOutput,
   ListModelsCommandInput,
   ListModelsCommandOutput,
+  PendingDeploymentSummary,
   ProductionVariant,
+  ProductionVariantInstanceType,
   ProductionVariantSummary,
   UpdateEndpointCommandInput,
   UpdateEndpointCommandOutput
@@ -41,10 +43,18 @@ import {
   type OperationTable,
   type RequestContext
 } from '../../../wire/types.js';
+import { cloudWatchAlarms, type AlarmReader } from './alarms.js';
+import { parseDeploymentConfig, planRollout } from './deployment-config.js';
 import { EndpointController } from './endpoints.js';
 import type { FleetOptions } from './fleet.js';
 import { ModelDataCache } from './model-data.js';
-import { HostingStore, type EndpointConfigRecord, type EndpointRecord, type ModelRecord } from './records.js';
+import {
+  HostingStore,
+  type Deployment,
+  type EndpointConfigRecord,
+  type EndpointRecord,
+  type ModelRecord
+} from './records.js';
 import { TrafficTable } from './traffic.js';
 import { checkVariantConstraints } from './variant-constraints.js';
 import { checkInstanceLimit, planDeployment, retainVariantProperties } from './deployment.js';
@@ -67,6 +77,12 @@ export interface HostingOptions {
   pingIntervalMs?: number;
   /** The local S3's objects and where unpacked model data is kept; without them ModelDataUrl fails. */
   modelData?: ModelDataCache;
+  /** Reads the rollback alarms of blue/green updates; without it, updates that watch alarms roll back. */
+  alarms?: AlarmReader;
+  /** How long one second of a DeploymentConfig lasts (1000; tests shorten it). */
+  deploymentSecondMs?: number;
+  /** How often rollback alarms are read during a baking period. */
+  alarmPollMs?: number;
 }
 
 /** The hosting half of local SageMaker: its operations, and the traffic table SageMaker Runtime routes with. */
@@ -107,7 +123,8 @@ export function startStackHosting(stack: StackContext): LocalHosting {
     engine: new DockerCli(),
     stackLabel: resolve(stack.dataDir),
     dockerConfigDir: stack.registry.dockerConfigDir,
-    modelData: new ModelDataCache(stack.objects, join(resolve(stack.dataDir), 'sagemaker', 'model-data'))
+    modelData: new ModelDataCache(stack.objects, join(resolve(stack.dataDir), 'sagemaker', 'model-data')),
+    alarms: cloudWatchAlarms(stack.invoke, stack.accountId, stack.state)
   });
   stack.onShutdown(() => hosting.controller.shutdown());
   stack.onReset(() => hosting.controller.reset());
@@ -128,7 +145,11 @@ export function createHosting(options: HostingOptions): LocalHosting {
     logLines: 20,
     ...(options.modelData !== undefined && { modelData: options.modelData })
   };
-  const controller = new EndpointController(store, traffic, fleetOptions);
+  const controller = new EndpointController(store, traffic, fleetOptions, {
+    alarms: options.alarms ?? noCloudWatch,
+    secondMs: options.deploymentSecondMs ?? 1000,
+    alarmPollMs: options.alarmPollMs ?? 1000
+  });
   const instanceLimit = options.instanceLimit ?? DEFAULT_INSTANCE_LIMIT;
   const defaultTimeout = options.defaultHealthCheckTimeoutSeconds ?? DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS;
 
@@ -153,6 +174,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
     endpoint: EndpointRecord
   ): ProductionVariantSummary[] | undefined => {
     const fleet = traffic.fleet(context.region, endpoint.EndpointName);
+    const oldShare = 1 - (endpoint.rollout?.share ?? 0);
     return endpoint.serving?.Variants.map((variant) => ({
       VariantName: variant.VariantName,
       DeployedImages: variant.Containers.map((container) => ({
@@ -160,13 +182,50 @@ export function createHosting(options: HostingOptions): LocalHosting {
         ...(container.resolvedImage !== undefined && { ResolvedImage: container.resolvedImage }),
         ...(container.resolutionTime !== undefined && { ResolutionTime: container.resolutionTime })
       })),
-      CurrentWeight: variant.Weight,
+      CurrentWeight: variant.Weight * oldShare,
       DesiredWeight: variant.Weight,
       CurrentInstanceCount:
         fleet?.variants.find((running) => running.deployment.VariantName === variant.VariantName)?.instances
           .length ?? 0,
       DesiredInstanceCount: variant.InstanceCount
     }));
+  };
+
+  /** The update under way: the new fleet's variants, their share of traffic and the rollout's stage. */
+  const describePending = (
+    context: RequestContext,
+    endpoint: EndpointRecord,
+    pending: Deployment
+  ): PendingDeploymentSummary => {
+    const newFleet =
+      traffic.shifted(context.region, endpoint.EndpointName)?.fleet ??
+      traffic.fleet(context.region, endpoint.EndpointName);
+    const rollout = endpoint.rollout;
+    const share = rollout?.share ?? 0;
+    return {
+      EndpointConfigName: pending.EndpointConfigName,
+      StartTime: endpoint.LastModifiedTime,
+      ProductionVariants: pending.Variants.map((variant) => ({
+        VariantName: variant.VariantName,
+        DeployedImages: variant.Containers.map((container) => ({ SpecifiedImage: container.image })),
+        CurrentWeight: variant.Weight * share,
+        DesiredWeight: variant.Weight,
+        CurrentInstanceCount:
+          (newFleet?.endpointConfigName === pending.EndpointConfigName &&
+            newFleet.variants.find((running) => running.deployment.VariantName === variant.VariantName)
+              ?.instances.length) ||
+          0,
+        DesiredInstanceCount: variant.InstanceCount,
+        InstanceType: variant.InstanceType as ProductionVariantInstanceType,
+        VariantStatus: [
+          {
+            Status: rollout?.status ?? 'Creating',
+            StartTime: rollout?.since ?? endpoint.LastModifiedTime,
+            ...(rollout?.message !== undefined && { StatusMessage: rollout.message })
+          }
+        ]
+      }))
+    };
   };
 
   const operations = defineOperations<HostingOperations>({
@@ -301,7 +360,8 @@ export function createHosting(options: HostingOptions): LocalHosting {
       const deployment = planDeployment(store, context.region, config, defaultTimeout);
       checkInstanceLimit(store, context.region, deployment, instanceLimit);
       const tags = optionalTags(input, 'Tags');
-      const deploymentConfig = asGiven(input).DeploymentConfig;
+      const deploymentConfig =
+        input.DeploymentConfig === undefined ? undefined : parseDeploymentConfig(input.DeploymentConfig);
       const now = new Date();
       const record: EndpointRecord = {
         EndpointName: name,
@@ -334,13 +394,22 @@ export function createHosting(options: HostingOptions): LocalHosting {
         endpoint.serving,
         input
       );
+      const deploymentConfig =
+        input.DeploymentConfig !== undefined
+          ? parseDeploymentConfig(input.DeploymentConfig)
+          : input.RetainDeploymentConfig === true
+            ? endpoint.DeploymentConfig
+            : undefined;
+      planRollout(
+        deploymentConfig,
+        deployment.Variants.reduce((sum, variant) => sum + variant.InstanceCount, 0)
+      );
       checkInstanceLimit(store, context.region, deployment, instanceLimit, endpoint);
       endpoint.pending = deployment;
       endpoint.EndpointStatus = 'Updating';
       endpoint.LastModifiedTime = new Date();
-      const deploymentConfig = asGiven(input).DeploymentConfig;
       if (deploymentConfig !== undefined) endpoint.DeploymentConfig = deploymentConfig;
-      else if (input.RetainDeploymentConfig !== true) delete endpoint.DeploymentConfig;
+      else delete endpoint.DeploymentConfig;
       store.save();
       controller.deploy(context.region, endpoint);
       return { EndpointArn: endpoint.EndpointArn };
@@ -361,17 +430,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
         ...(endpoint.FailureReason !== undefined && { FailureReason: endpoint.FailureReason }),
         ...(endpoint.DeploymentConfig !== undefined && { LastDeploymentConfig: endpoint.DeploymentConfig }),
         ...(pending !== undefined && {
-          PendingDeploymentSummary: {
-            EndpointConfigName: pending.EndpointConfigName,
-            StartTime: endpoint.LastModifiedTime,
-            ProductionVariants: pending.Variants.map((variant) => ({
-              VariantName: variant.VariantName,
-              DeployedImages: variant.Containers.map((container) => ({ SpecifiedImage: container.image })),
-              DesiredWeight: variant.Weight,
-              DesiredInstanceCount: variant.InstanceCount,
-              VariantStatus: [{ Status: 'Creating', StartTime: endpoint.LastModifiedTime }]
-            }))
-          }
+          PendingDeploymentSummary: describePending(context, endpoint, pending)
         })
       };
     },
@@ -419,3 +478,7 @@ function withoutTags<T extends object>(record: T): Omit<T, 'Tags'> {
     'Tags'
   >;
 }
+
+/** Alarm reading when the hosting runs without CloudWatch: an update that watches alarms cannot pass. */
+const noCloudWatch: AlarmReader = () =>
+  Promise.reject(new Error('the local stack runs without CloudWatch, so no alarm can be read'));

@@ -9,6 +9,7 @@ import type { StateStore } from '../../../state.js';
 import { AwsServiceError, validationError } from '../../../wire/errors.js';
 import type { RequestContext } from '../../../wire/types.js';
 import { TagStore } from '../tags.js';
+import type { RolloutProgress } from './blue-green.js';
 
 /**
  * One container of a model as it runs, resolved by CreateModel whichever way the model named it (an
@@ -94,6 +95,8 @@ export interface EndpointRecord {
   serving?: Deployment;
   /** The configuration being deployed (Creating, Updating). */
   pending?: Deployment;
+  /** How far a blue/green update got (Updating). */
+  rollout?: RolloutProgress;
 }
 
 interface HostingDocument {

@@ -1,36 +1,74 @@
 import type { Fleet, RunningInstance, RunningVariant } from './fleet.js';
 
 export interface Target {
+  fleet: Fleet;
   variant: RunningVariant;
   instance: RunningInstance;
 }
 
+/** An endpoint's traffic: its serving fleet, and during a blue/green update the new fleet's share. */
+interface Routing {
+  fleet: Fleet;
+  shift?: { fleet: Fleet; share: number };
+}
+
 /**
  * The fleets serving traffic, by region and endpoint name. Switching an endpoint to a new fleet is one
- * map update, so a request is routed either to the old fleet or to the new one, never to a mix.
+ * map update, so a request is routed either to the old fleet or to the new one, never to a mix. During a
+ * blue/green update each request goes to the new fleet with the probability of its current share.
  */
 export class TrafficTable {
-  private readonly fleets = new Map<string, Fleet>();
+  private readonly routings = new Map<string, Routing>();
   private readonly cursors = new WeakMap<RunningVariant, number>();
   private readonly inFlight = new WeakMap<Fleet, number>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
+  /** All traffic to `fleet`. */
   serve(region: string, endpointName: string, fleet: Fleet): void {
-    this.fleets.set(key(region, endpointName), fleet);
+    this.routings.set(key(region, endpointName), { fleet });
+  }
+
+  /** Sends `share` (0 to 1) of the traffic to `fleet`, the rest to the serving fleet. */
+  shift(region: string, endpointName: string, fleet: Fleet, share: number): void {
+    const routing = this.routings.get(key(region, endpointName));
+    if (routing) routing.shift = { fleet, share };
+    else this.serve(region, endpointName, fleet);
   }
 
   withdraw(region: string, endpointName: string): void {
-    this.fleets.delete(key(region, endpointName));
+    this.routings.delete(key(region, endpointName));
   }
 
   /** Withdraws every fleet at once. */
   clear(): void {
-    this.fleets.clear();
+    this.routings.clear();
   }
 
+  /** The serving fleet (the old one while an update shifts traffic). */
   fleet(region: string, endpointName: string): Fleet | undefined {
-    return this.fleets.get(key(region, endpointName));
+    return this.routings.get(key(region, endpointName))?.fleet;
+  }
+
+  /** The new fleet and its share while an update shifts traffic. */
+  shifted(region: string, endpointName: string): { fleet: Fleet; share: number } | undefined {
+    return this.routings.get(key(region, endpointName))?.shift;
+  }
+
+  /**
+   * Where one request to the endpoint goes: the old or the new fleet by the new one's share, then a
+   * variant and container of it (see `route`). A target variant only one of the fleets has is found there.
+   */
+  target(region: string, endpointName: string, targetVariant?: string): Target | undefined {
+    const routing = this.routings.get(key(region, endpointName));
+    if (!routing) return undefined;
+    const { shift } = routing;
+    const toNew = shift !== undefined && shift.share > 0 && (shift.share >= 1 || this.random() < shift.share);
+    const [first, second] = toNew ? [shift.fleet, routing.fleet] : [routing.fleet, shift?.fleet];
+    return (
+      this.route(first, targetVariant) ??
+      (targetVariant !== undefined && second ? this.route(second, targetVariant) : undefined)
+    );
   }
 
   /**
@@ -46,7 +84,7 @@ export class TrafficTable {
     if (!variant || variant.instances.length === 0) return undefined;
     const next = this.cursors.get(variant) ?? 0;
     this.cursors.set(variant, (next + 1) % variant.instances.length);
-    return { variant, instance: variant.instances[next % variant.instances.length]! };
+    return { fleet, variant, instance: variant.instances[next % variant.instances.length]! };
   }
 
   /** Counts a request against the fleet until the returned function is called. */

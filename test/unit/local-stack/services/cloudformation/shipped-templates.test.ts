@@ -61,8 +61,8 @@ describe('shipped templates', () => {
     const endpoint = harness.sagemaker.calls.find((call) => call.operation === 'CreateEndpoint')!.input;
     expect(endpoint['DeploymentConfig']).toEqual({
       BlueGreenUpdatePolicy: {
-        TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
-        TerminationWaitInSeconds: 300
+        TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 300 },
+        TerminationWaitInSeconds: 0
       },
       AutoRollbackConfiguration: {
         Alarms: [

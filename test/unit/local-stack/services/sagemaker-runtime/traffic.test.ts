@@ -20,7 +20,7 @@ const variant = (name: string, weight: number, instances: number): RunningVarian
   }))
 });
 
-const fleet = (...variants: RunningVariant[]): Fleet => ({ id: 'f', variants });
+const fleet = (...variants: RunningVariant[]): Fleet => ({ id: 'f', endpointConfigName: 'config', variants });
 
 describe('routing InvokeEndpoint traffic', () => {
   it.each([
@@ -71,5 +71,38 @@ describe('routing InvokeEndpoint traffic', () => {
     expect(drained).toBe(true);
     table.withdraw('us-east-1', 'ep');
     expect(table.fleet('us-east-1', 'ep')).toBeUndefined();
+  });
+
+  it.each([
+    { random: 0.1, expected: 'new' },
+    { random: 0.24, expected: 'new' },
+    { random: 0.25, expected: 'old' },
+    { random: 0.9, expected: 'old' }
+  ])(
+    'sends a blue/green update’s share of requests to the new fleet (share 0.25, random $random → $expected)',
+    ({ random, expected }) => {
+      const table = new TrafficTable(() => random);
+      const old: Fleet = { id: 'old', endpointConfigName: 'v1', variants: [variant('A', 1, 1)] };
+      const next: Fleet = { id: 'new', endpointConfigName: 'v2', variants: [variant('A', 1, 1)] };
+      table.serve('us-east-1', 'ep', old);
+      table.shift('us-east-1', 'ep', next, 0.25);
+      expect(table.target('us-east-1', 'ep')?.fleet.id).toBe(expected);
+      expect(table.fleet('us-east-1', 'ep')).toBe(old);
+      expect(table.shifted('us-east-1', 'ep')).toEqual({ fleet: next, share: 0.25 });
+    }
+  );
+
+  it('finds a target variant in whichever fleet has it during a shift', () => {
+    const table = new TrafficTable(() => 0.99);
+    table.serve('us-east-1', 'ep', { id: 'old', endpointConfigName: 'v1', variants: [variant('A', 1, 1)] });
+    table.shift(
+      'us-east-1',
+      'ep',
+      { id: 'new', endpointConfigName: 'v2', variants: [variant('B', 1, 1)] },
+      0.5
+    );
+    expect(table.target('us-east-1', 'ep', 'B')?.fleet.endpointConfigName).toBe('v2');
+    expect(table.target('us-east-1', 'ep', 'A')?.fleet.endpointConfigName).toBe('v1');
+    expect(table.target('us-east-1', 'ep', 'C')).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import type {
 import { DockerCommandError } from '../../../../../../src/local-stack/docker/engine.js';
 
 /** How a fake container behaves, chosen by a word in its image reference. */
-type Behaviour = 'serve' | 'fail-ping' | 'crash' | 'crash-now';
+type Behaviour = 'serve' | 'fail-ping' | 'fail-invocations' | 'crash' | 'crash-now';
 
 interface FakeContainer {
   options: RunOptions;
@@ -24,7 +24,8 @@ interface FakeContainer {
  * that follows SageMaker's contract. Images containing "fail-ping" answer /ping with 500, images
  * containing "crash" exit (code 1) with log lines after their port is published, images containing
  * "crash-now" exit (code 3) before it is, as a container that dies at once does on Docker; images
- * containing "missing" cannot be pulled.
+ * containing "fail-invocations" pass /ping but answer every invocation with 500; images containing
+ * "missing" cannot be pulled.
  * /invocations echoes the image, environment, headers and body; the body "fail" gets a 400, the body
  * "error" a 500.
  */
@@ -55,7 +56,9 @@ export class FakeEngine implements ContainerEngine {
         ? 'crash'
         : options.image.includes('fail-ping')
           ? 'fail-ping'
-          : 'serve';
+          : options.image.includes('fail-invocations')
+            ? 'fail-invocations'
+            : 'serve';
     if (behaviour === 'crash' || behaviour === 'crash-now') {
       const now = behaviour === 'crash-now';
       this.containers.set(id, {
@@ -72,7 +75,9 @@ export class FakeEngine implements ContainerEngine {
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         if (request.url === '/ping') {
-          response.writeHead(behaviour === 'serve' ? 200 : 500).end();
+          response.writeHead(behaviour === 'fail-ping' ? 500 : 200).end();
+        } else if (behaviour === 'fail-invocations') {
+          response.writeHead(500, { 'content-type': 'text/plain' }).end('model exploded');
         } else if (body === 'fail') {
           response.writeHead(400, { 'content-type': 'text/plain' }).end('bad input');
         } else if (body === 'error') {
@@ -161,6 +166,13 @@ export class FakeEngine implements ContainerEngine {
     }
     const repository = reference.replace(/[@:][^/]*$/, '');
     this.images.set(reference, [`${repository}@sha256:${'a'.repeat(64)}`]);
+  }
+
+  /** Makes the containers of `image` exit, as containers whose process died do. */
+  kill(image: string): void {
+    for (const container of this.containers.values()) {
+      if (container.options.image === image) container.state = { running: false, exitCode: 137 };
+    }
   }
 
   /** Containers of one endpoint (by the hosting labels). */
