@@ -18,12 +18,11 @@ export function approvalDescription(change: StatusChange): string {
 }
 
 export function approvalProperties(change: StatusChange): Record<string, string> {
-  return Object.fromEntries(
-    [
-      [APPROVED_BY, change.by],
-      [APPROVAL_RUN_URL, change.runUrl]
-    ].filter(([, value]) => value !== '')
-  );
+  const entries: [string, string][] = [
+    [APPROVED_BY, change.by],
+    [APPROVAL_RUN_URL, change.runUrl]
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== ''));
 }
 
 /**
