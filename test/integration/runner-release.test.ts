@@ -32,7 +32,7 @@ function git(...args: string[]): void {
   });
 }
 
-/** The AWS CLI against the repository's local stack. */
+/** The AWS CLI against the repository's local stack, in the account of the starter workflows' roles. */
 function aws(...args: string[]): Record<string, unknown> {
   const exports = cli(['local', 'env']).log;
   const env = Object.fromEntries(
@@ -45,7 +45,8 @@ function aws(...args: string[]): Record<string, unknown> {
     execFileSync('aws', ['--output', 'json', ...args], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, ...env }
+      // A 12-digit access key id selects that account on the local stack.
+      env: { ...process.env, ...env, AWS_ACCESS_KEY_ID: '123456789012' }
     })
   ) as Record<string, unknown>;
 }
