@@ -6,6 +6,8 @@ import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } fro
 import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
 import { containersToCall, invokeInOrder } from './pipeline.js';
+import { invocationMetrics } from './metrics.js';
+import type { MetricBus } from '../../metrics.js';
 
 /** SageMaker's limit on a real-time request's payload; the wire refuses larger bodies (413) unread. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -27,7 +29,8 @@ const FORWARDED_HEADERS = [
  * through its containers in series or to the one X-Amzn-SageMaker-Target-Container-Hostname names.
  */
 export function createSageMakerRuntimeService(
-  hosting: Pick<LocalHosting, 'store' | 'traffic'>
+  hosting: Pick<LocalHosting, 'store' | 'traffic'>,
+  metrics?: MetricBus
 ): ServiceDefinition {
   return {
     protocol: 'rest',
@@ -40,7 +43,7 @@ export function createSageMakerRuntimeService(
         maxBodyBytes: MAX_PAYLOAD_BYTES,
         handle: async (request, match, context) => {
           try {
-            return await invokeEndpoint(hosting, match[1]!, request, context);
+            return await invokeEndpoint(hosting, match[1]!, request, context, metrics);
           } catch (error) {
             return jsonErrorResponse(error, 'application/json', context.requestId);
           }
@@ -54,8 +57,10 @@ async function invokeEndpoint(
   hosting: Pick<LocalHosting, 'store' | 'traffic'>,
   endpointName: string,
   request: WireRequest,
-  context: RequestContext
+  context: RequestContext,
+  metrics: MetricBus | undefined
 ): Promise<WireResponse> {
+  const received = performance.now();
   const endpoint = hosting.store.endpoint(context.region, endpointName);
   const fleet = endpoint && hosting.traffic.fleet(context.region, endpointName);
   if (!endpoint || !fleet) {
@@ -95,14 +100,19 @@ async function invokeEndpoint(
   }
   const variantName = target.variant.deployment.VariantName;
   const done = hosting.traffic.begin(fleet);
+  const report = invocationMetrics(metrics, context.region, endpoint.EndpointName, variantName, received);
   let calling = containers[0]!.hostname;
   let result;
   try {
+    const sent = performance.now();
     result = await invokeInOrder(containers, headers, request.body, (container, forwarded, body) => {
       calling = container.hostname;
       return postInvocation(container.url, forwarded, body, INVOCATION_TIMEOUT_MS);
     });
+    // The model's latency covers every container a pipeline calls.
+    report.answered(result.answer.status, performance.now() - sent);
   } catch (error) {
+    report.unanswered();
     if (error instanceof ContainerTimeout) {
       return modelError(context, endpoint.EndpointName, {
         Message:
