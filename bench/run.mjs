@@ -11,7 +11,8 @@ const benches = [
   ['push-ecr', './push-ecr.mjs', 'benchPushEcr'],
   ['deploy-cfn-stack', './deploy-cfn-stack.mjs', 'benchDeployCfnStack'],
   ['smoke-test', './smoke-test.mjs', 'benchSmokeTest'],
-  ['runner', './runner.mjs', 'benchRunner']
+  ['runner', './runner.mjs', 'benchRunner'],
+  ['release', './release.mjs', 'benchRelease']
 ];
 
 const wanted = process.argv.slice(2);

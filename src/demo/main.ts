@@ -11,8 +11,9 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /**
- * `npm run demo`: `modelship run` of the starter model repository's push-to-main workflow, as a user's
- * repository would run it, on a copy of action-templates/model-repo (a git repository under
+ * `npm run demo`: `modelship run` of the starter model repository's push-to-main workflow (the release,
+ * approved for production), as a user's repository would run it, on a copy of
+ * action-templates/model-repo (a git repository under
  * .local-stack/demo, kept between runs so a re-run finds its local stack and changes nothing). Leaves the
  * endpoint serving; `node dist/cli/index.js local down --data-dir .local-stack/demo/model-repo/.local-stack`
  * stops it.
@@ -42,7 +43,8 @@ export function runDemo(): number {
   console.log(`Starter model repository: ${repo}`);
   const run = spawnSync(
     process.execPath,
-    [join(projectRoot, 'dist', 'cli', 'index.js'), 'run', 'deploy.yml'],
+    // The demo plays the reviewer too: the release waits for the production environment's approval.
+    [join(projectRoot, 'dist', 'cli', 'index.js'), 'run', 'deploy.yml', '--approve', 'production'],
     {
       cwd: repo,
       stdio: 'inherit'

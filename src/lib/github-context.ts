@@ -15,6 +15,8 @@ export interface GitHubContext {
   /** The branch a pull request comes from (GITHUB_HEAD_REF), or the pushed branch. */
   branch?: string;
   defaultBranch?: string;
+  /** Who started the run, or re-ran it (GITHUB_TRIGGERING_ACTOR, else GITHUB_ACTOR). */
+  actor?: string;
 }
 
 interface EventPayload {
@@ -35,6 +37,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
       ? ref.slice('refs/heads/'.length)
       : undefined;
   const defaultBranch = payload.repository?.default_branch;
+  const actor = env['GITHUB_TRIGGERING_ACTOR'] || env['GITHUB_ACTOR'];
   return {
     repository: env['GITHUB_REPOSITORY'] ?? '',
     serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com',
@@ -47,7 +50,8 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
     workspace: env['GITHUB_WORKSPACE'] ?? process.cwd(),
     ...(pullRequestNumber !== undefined && { pullRequestNumber }),
     ...(branch !== undefined && { branch }),
-    ...(defaultBranch !== undefined && { defaultBranch })
+    ...(defaultBranch !== undefined && { defaultBranch }),
+    ...(actor && { actor })
   };
 }
 

@@ -69,7 +69,8 @@ describe('register-model with MLflow', () => {
       version: '1',
       'approval-status': 'PendingManualApproval',
       'image-uri': imageWith('a'),
-      created: 'true'
+      created: 'true',
+      'approval-description': ''
     });
     const model = server.models.get('diabetes');
     expect(model?.description).toBe('made by hand');

@@ -101,7 +101,8 @@ describe('register-model on the local stack', () => {
       version: '1',
       'approval-status': 'PendingManualApproval',
       'image-uri': imageUri,
-      created: 'true'
+      created: 'true',
+      'approval-description': ''
     });
     expect(imageUri).toMatch(/@sha256:[a-f0-9]{64}$/);
     expect(first.summary).toContain(`Registered ${arn}`);
@@ -187,8 +188,61 @@ describe('register-model on the local stack', () => {
       version: '1',
       'approval-status': 'Approved',
       'image-uri': imageUri,
-      created: 'false'
+      created: 'false',
+      'approval-description': ''
     });
+  });
+
+  it('sets a status with who set it and the run, and never deploys or approves a Rejected version', async () => {
+    const arn = first.outputs['model-package-arn'] ?? '';
+    const setStatus = (status: string, reason = '') =>
+      runBundledAction('register-model', {
+        inputs: { 'model-name': group, mode: 'set-status', version: arn, 'approval-status': status, reason },
+        env: { ...stack.env, ...githubEnv, GITHUB_ACTOR: 'alice', GITHUB_RUN_ID: '4343' }
+      });
+    const rejected = await setStatus('Rejected', 'production smoke test failed');
+    expect(ok(rejected)).toEqual({ exitCode: 0, log: '' });
+    const description =
+      'Rejected by alice in https://github.com/acme/diabetes-model/actions/runs/4343: production smoke test failed';
+    expect(rejected.outputs).toMatchObject({
+      'approval-status': 'Rejected',
+      'approval-description': description
+    });
+    expect(rejected.summary).toContain(`${arn} is Rejected`);
+    const described = await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+    expect(described).toMatchObject({
+      ModelApprovalStatus: 'Rejected',
+      ApprovalDescription: description,
+      CustomerMetadataProperties: expect.objectContaining({
+        'approval.by': 'alice',
+        'approval.run-url': 'https://github.com/acme/diabetes-model/actions/runs/4343',
+        'metric.r2': '0.4521'
+      })
+    });
+
+    const deploy = await register({ 'model-name': group, mode: 'resolve', version: '1' });
+    expect(deploy.exitCode).not.toBe(0);
+    expect(deploy.log).toContain(
+      `${arn} was Rejected (${description}): a rejected version is never deployed.`
+    );
+    const approve = await setStatus('Approved');
+    expect(approve.exitCode).not.toBe(0);
+    expect(approve.log).toContain('it cannot become Approved');
+    const cli = await runProgram(
+      'aws',
+      [
+        '--endpoint-url',
+        stack.endpoint,
+        '--output',
+        'json',
+        'sagemaker',
+        'describe-model-package',
+        '--model-package-name',
+        arn
+      ],
+      { env: stack.env }
+    );
+    expect(JSON.parse(cli.stdout)).toMatchObject({ ModelApprovalStatus: 'Rejected' });
   });
 
   it.each([

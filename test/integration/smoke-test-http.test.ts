@@ -112,6 +112,40 @@ describe('smoke-test-endpoint in plain HTTP mode against the starter model conta
     expect(result.summary).toContain('<td>Requests</td><td>60 at concurrency 3</td>');
   });
 
+  it('image mode runs the built image as SageMaker would, tests it, and removes the container', async () => {
+    const workspace = workspaceWith({});
+    workspaces.push(workspace);
+    const result = await runBundledAction('smoke-test-endpoint', {
+      inputs: { image: IMAGE },
+      env: { GITHUB_WORKSPACE: workspace }
+    });
+    expect(result.log).toMatch(/Started container [0-9a-f]{12} of modelship-test\/smoke-model:starter/);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ passed: '3', failed: '0', throughput: '' });
+    expect(await labelledContainers()).toBe('');
+  });
+
+  it('image mode fails an image that does not serve, with what the container printed', async () => {
+    const broken = `${IMAGE}-broken`;
+    const build = await runProgram('docker', ['build', '--quiet', '--tag', broken, '-'], {
+      input: `FROM ${IMAGE}\nENTRYPOINT ["/bin/sh", "-c", "echo model.joblib is missing >&2; exit 3", "model"]\n`
+    });
+    expect(build.code).toBe(0);
+    const workspace = workspaceWith({});
+    workspaces.push(workspace);
+    try {
+      const result = await runBundledAction('smoke-test-endpoint', {
+        inputs: { image: broken, 'wait-timeout-seconds': '20' },
+        env: { GITHUB_WORKSPACE: workspace }
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.log).toContain('model.joblib is missing');
+      expect(await labelledContainers()).toBe('');
+    } finally {
+      await runProgram('docker', ['image', 'rm', '--force', broken]);
+    }
+  });
+
   it('fails a wrong expected value with a readable diff, annotated on its case file', async () => {
     const workspace = workspaceWith({ 'smoke/wrong-value.json': WRONG_VALUE });
     workspaces.push(workspace);
@@ -184,3 +218,15 @@ describe('smoke-test-endpoint in plain HTTP mode against the starter model conta
     });
   });
 });
+
+/** Containers image mode started and left behind (none, when it cleans up). */
+async function labelledContainers(): Promise<string> {
+  const listed = await runProgram('docker', [
+    'ps',
+    '--all',
+    '--quiet',
+    '--filter',
+    'label=modelship.smoke-test=true'
+  ]);
+  return listed.stdout.trim();
+}

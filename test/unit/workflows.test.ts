@@ -84,7 +84,9 @@ describe('reusable workflow', () => {
   it('is what the starter workflows call', () => {
     for (const file of workflowFiles.filter((path) => path.startsWith('action-templates'))) {
       const text = readFileSync(join(PROJECT_ROOT, file), 'utf8');
-      expect(text).toMatch(/modelship\/modelship\/(\.github\/workflows\/deploy-model\.yml|actions\/)/);
+      expect(text).toMatch(
+        /modelship\/modelship\/(\.github\/workflows\/(deploy|release|promote)-model\.yml|actions\/)/
+      );
     }
   });
 });

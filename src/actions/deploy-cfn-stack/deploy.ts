@@ -14,7 +14,7 @@ import {
   waitForChangeSet
 } from './change-set.js';
 import { changeRows, formatChangeTable } from './change-table.js';
-import { stackEndpoints, waitForEndpoints } from './endpoints.js';
+import { checkServedConfigs, stackEndpointConfigs, stackEndpoints, waitForEndpoints } from './endpoints.js';
 import { StackEventCursor } from './event-cursor.js';
 import { planFor, succeeded } from './stack-state.js';
 import { failureHint, operationFailure, rejectedChangeSet } from './failures.js';
@@ -165,15 +165,17 @@ async function finish(
     );
   }
   if (request.waitForEndpoints) {
-    const endpoints = stackEndpoints(await listStackResources(engine.cloudformation, stack.StackId));
+    const resources = await listStackResources(engine.cloudformation, stack.StackId);
+    const endpoints = stackEndpoints(resources);
     if (endpoints.length === 0) engine.log.info('The stack has no SageMaker endpoints to wait for.');
-    await waitForEndpoints(
+    const served = await waitForEndpoints(
       await engine.sagemaker(),
       endpoints,
       engine.clock,
       engine.log,
       deadlineFor(engine, request.timeoutMinutes)
     );
+    checkServedConfigs(served, stackEndpointConfigs(resources));
   }
   return {
     ...result,

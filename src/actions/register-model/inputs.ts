@@ -9,6 +9,7 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
+import { runUrl } from '../../lib/github-context.js';
 import { redactUrl, splitUrlCredentials, type Mask } from '../../lib/secrets.js';
 import { imageDigest } from './image-uri.js';
 import { lineageOf } from './lineage.js';
@@ -18,7 +19,10 @@ import {
   type ApprovalStatus,
   type Metrics,
   type MlflowRegistration,
-  type SageMakerRegistration
+  type SageMakerRegistration,
+  type StatusChange,
+  type VersionReference,
+  type Wanted
 } from './types.js';
 
 export const Input = {
@@ -41,6 +45,8 @@ export const Input = {
   ArtifactUri: 'artifact-uri',
   RunId: 'run-id',
   Alias: 'alias',
+  Version: 'version',
+  Reason: 'reason',
   AwsRegion: 'aws-region'
 } as const;
 
@@ -49,8 +55,11 @@ export const Output = {
   Version: 'version',
   ApprovalStatus: 'approval-status',
   ImageUri: 'image-uri',
-  Created: 'created'
+  Created: 'created',
+  ApprovalDescription: 'approval-description'
 } as const;
+
+export const MODES = ['register', 'resolve', 'set-status'] as const;
 
 export type Inputs =
   | {
@@ -59,15 +68,23 @@ export type Inputs =
       region: string | undefined;
       registration: SageMakerRegistration;
     }
+  | { backend: 'sagemaker'; mode: 'resolve'; region: string | undefined; group: string; wanted: Wanted }
   | {
       backend: 'sagemaker';
-      mode: 'resolve';
+      mode: 'set-status';
       region: string | undefined;
       group: string;
-      approvalStatus: ApprovalStatus;
+      change: StatusChange;
     }
   | (MlflowServer & { backend: 'mlflow'; mode: 'register'; registration: MlflowRegistration })
-  | (MlflowServer & { backend: 'mlflow'; mode: 'resolve'; name: string; alias: string });
+  | (MlflowServer & { backend: 'mlflow'; mode: 'resolve'; name: string; wanted: Wanted })
+  | (MlflowServer & {
+      backend: 'mlflow';
+      mode: 'set-status';
+      name: string;
+      change: StatusChange;
+      alias: string | undefined;
+    });
 
 /** The tracking server: its URL without user information, and the credentials taken out of it. */
 interface MlflowServer {
@@ -92,19 +109,17 @@ const MODEL_DATA_URL = /^(https|s3):\/\/[^/]+\/?.*$/;
 
 export function parseInputs(read: InputReader, environment: InputEnvironment): Inputs {
   const backend = getEnum(read, Input.Backend, ['sagemaker', 'mlflow'] as const, 'sagemaker');
-  const mode = getEnum(read, Input.Mode, ['register', 'resolve'] as const, 'register');
+  const mode = getEnum(read, Input.Mode, MODES, 'register');
   const name = getString(read, Input.ModelName, { required: true });
   if (backend === 'sagemaker') {
     const group = parseGroupName(name);
     const region = getOptionalString(read, Input.AwsRegion);
     if (mode === 'resolve') {
-      return {
-        backend,
-        mode,
-        region,
-        group,
-        approvalStatus: getEnum(read, Input.ApprovalStatus, APPROVAL_STATUSES, 'Approved')
-      };
+      const wanted = parseWanted(read, backend, group);
+      return { backend, mode, region, group, wanted };
+    }
+    if (mode === 'set-status') {
+      return { backend, mode, region, group, change: parseStatusChange(read, environment, backend, group) };
     }
     return { backend, mode, region, registration: parseSageMakerRegistration(read, environment, group) };
   }
@@ -112,14 +127,31 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
   const server = parseTrackingUri(getString(read, Input.TrackingUri, { required: true }), environment.mask);
   const alias = parseAlias(getOptionalString(read, Input.Alias));
   if (mode === 'resolve') {
-    if (alias === undefined) {
+    const wanted = parseWanted(read, backend, name);
+    if (alias === undefined && wanted.version === undefined) {
       throw new InputError(
         Input.Alias,
-        'is required to resolve an MLflow version',
-        "Set 'alias', e.g. 'champion'."
+        "is required to resolve an MLflow version, unless 'version' names one",
+        "Set 'alias', e.g. 'champion', or 'version'."
       );
     }
-    return { backend, mode, ...server, name, alias };
+    return {
+      backend,
+      mode,
+      ...server,
+      name,
+      wanted: { ...wanted, ...(alias !== undefined && { alias }) }
+    };
+  }
+  if (mode === 'set-status') {
+    return {
+      backend,
+      mode,
+      ...server,
+      name,
+      change: parseStatusChange(read, environment, backend, name),
+      alias
+    };
   }
   const common = parseCommon(read, environment);
   const runId = getOptionalString(read, Input.RunId);
@@ -220,6 +252,75 @@ function parseSageMakerRegistration(
     metrics: common.metrics,
     ...(metricsS3Uri !== undefined && { metricsS3Uri })
   };
+}
+
+/**
+ * Resolving: a given version may have any status but Rejected unless approval-status is set; without a
+ * version, the newest version with approval-status (Approved by default) on SageMaker, the alias on MLflow.
+ */
+function parseWanted(read: InputReader, backend: 'sagemaker' | 'mlflow', name: string): Wanted {
+  const version = parseVersion(getOptionalString(read, Input.Version), backend, name);
+  const given =
+    getOptionalString(read, Input.ApprovalStatus) === undefined
+      ? undefined
+      : getEnum(read, Input.ApprovalStatus, APPROVAL_STATUSES, 'Approved');
+  const approvalStatus = given ?? (version === undefined && backend === 'sagemaker' ? 'Approved' : undefined);
+  if (approvalStatus === 'Rejected') {
+    throw new InputError(
+      Input.ApprovalStatus,
+      'Rejected cannot be resolved: resolve finds a version to deploy, and a rejected version is never deployed',
+      'Use Approved (or PendingManualApproval for a staging deploy), or leave it empty.'
+    );
+  }
+  return {
+    ...(version !== undefined && { version }),
+    ...(approvalStatus !== undefined && { approvalStatus })
+  };
+}
+
+function parseStatusChange(
+  read: InputReader,
+  environment: InputEnvironment,
+  backend: 'sagemaker' | 'mlflow',
+  name: string
+): StatusChange {
+  const version = parseVersion(getString(read, Input.Version, { required: true }), backend, name);
+  if (getOptionalString(read, Input.ApprovalStatus) === undefined) {
+    throw new InputError(
+      Input.ApprovalStatus,
+      'is required to set a status',
+      'Set it to Approved, Rejected or PendingManualApproval.'
+    );
+  }
+  return {
+    version: version!,
+    approvalStatus: getEnum(read, Input.ApprovalStatus, APPROVAL_STATUSES, 'Approved'),
+    by: environment.context.actor ?? '',
+    runUrl: runUrl(environment.context),
+    reason: getString(read, Input.Reason)
+  };
+}
+
+const SAGEMAKER_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[^/]+\/\d+$/;
+
+/** A version number, or the full id the action outputs (a model package ARN, or MLflow's `name/version`). */
+function parseVersion(
+  value: string | undefined,
+  backend: 'sagemaker' | 'mlflow',
+  name: string
+): VersionReference | undefined {
+  if (value === undefined) return undefined;
+  if (/^[1-9]\d*$/.test(value)) return { number: Number(value) };
+  if (backend === 'sagemaker' ? SAGEMAKER_PACKAGE_ARN.test(value) : value.startsWith(`${name}/`)) {
+    return { id: value };
+  }
+  throw new InputError(
+    Input.Version,
+    `'${value}' is not a version of ${name}`,
+    backend === 'sagemaker'
+      ? "Give the version number (e.g. '3') or its model package ARN (register-model's model-package-arn output)."
+      : `Give the version number (e.g. '3') or '${name}/<number>'.`
+  );
 }
 
 export function parseGroupName(name: string): string {

@@ -4,7 +4,7 @@ import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryText } from '../../lib/summary.js';
 import { authorizationHeader, MlflowClient } from './mlflow-client.js';
-import { registerMlflow, resolveMlflow } from './mlflow.js';
+import { registerMlflow, resolveMlflow, setMlflowStatus } from './mlflow.js';
 import { versionSummary } from './summary.js';
 import { actionLog as log } from '../../lib/log.js';
 import type { RegisteredVersion } from './types.js';
@@ -28,7 +28,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     [Output.Version]: version.version,
     [Output.ApprovalStatus]: version.approvalStatus,
     [Output.ImageUri]: version.imageUri,
-    [Output.Created]: version.created
+    [Output.Created]: version.created,
+    [Output.ApprovalDescription]: version.approvalDescription ?? ''
   });
   await writeSummaryText(versionSummary(inputs.backend, inputs.mode, version));
 }
@@ -36,18 +37,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
 async function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<RegisteredVersion> {
   if (inputs.backend === 'sagemaker') {
     // Loaded only for this backend, once the inputs are known good: the SDK costs start-up time.
-    const [{ SageMakerClient }, { registerSageMaker, resolveSageMaker }] = await Promise.all([
-      import('@aws-sdk/client-sagemaker'),
-      import('./sagemaker.js')
-    ]);
+    const [{ SageMakerClient }, { registerSageMaker, resolveSageMaker, setSageMakerStatus }] =
+      await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sagemaker.js')]);
     const client = new SageMakerClient(awsClientConfig(inputs.region, env));
-    return inputs.mode === 'register'
-      ? registerSageMaker(client, inputs.registration, log)
-      : resolveSageMaker(client, inputs.group, inputs.approvalStatus);
+    if (inputs.mode === 'register') return registerSageMaker(client, inputs.registration, log);
+    if (inputs.mode === 'resolve') return resolveSageMaker(client, inputs.group, inputs.wanted);
+    return setSageMakerStatus(client, inputs.group, inputs.change, log);
   }
   const authorization = authorizationHeader(env, inputs.urlAuthorization, (secret) => core.setSecret(secret));
   const client = new MlflowClient(inputs.trackingUri, authorization);
-  return inputs.mode === 'register'
-    ? registerMlflow(client, inputs.registration, log)
-    : resolveMlflow(client, inputs.name, inputs.alias);
+  if (inputs.mode === 'register') return registerMlflow(client, inputs.registration, log);
+  if (inputs.mode === 'resolve') return resolveMlflow(client, inputs.name, inputs.wanted);
+  return setMlflowStatus(client, inputs.name, inputs.change, inputs.alias, log);
 }

@@ -132,6 +132,14 @@ export class MlflowClient {
     await this.call('POST', 'registered-models/alias', { name, alias, version });
   }
 
+  async setVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    await this.call('POST', 'model-versions/set-tag', { name, version, key, value });
+  }
+
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    await this.call('DELETE', 'registered-models/alias', { name, alias });
+  }
+
   async versionByAlias(name: string, alias: string): Promise<MlflowModelVersion> {
     const response = await this.call<{ model_version: MlflowModelVersion }>(
       'GET',

@@ -1,13 +1,22 @@
 import { ActionError, describeError } from '../../lib/errors.js';
+import { approvalDescription, approvalProperties, checkDeployable, checkStatusChange } from './approval.js';
 import { sameImage } from './image-uri.js';
 import { lineageProperties } from './lineage.js';
 import type { MlflowClient, MlflowModelVersion } from './mlflow-client.js';
 import type { Log } from '../../lib/log.js';
-import type { MlflowRegistration, RegisteredVersion } from './types.js';
+import type {
+  ApprovalStatus,
+  MlflowRegistration,
+  RegisteredVersion,
+  StatusChange,
+  VersionReference,
+  Wanted
+} from './types.js';
 
 /** Version tags naming the image and approval status, next to the lineage and metric tags. */
 export const IMAGE_URI_TAG = 'image.uri';
 export const APPROVAL_STATUS_TAG = 'approval-status';
+export const APPROVAL_DESCRIPTION_TAG = 'approval.description';
 
 export function versionTags(registration: MlflowRegistration): Record<string, string> {
   return {
@@ -66,23 +75,122 @@ export async function registerMlflow(
   return versionOf(await client.getModelVersion(registration.name, version.version), existing === undefined);
 }
 
-/** The version an alias points at (e.g. `champion`), with its image URI. */
+/**
+ * The version to deploy: the one named, or the one an alias points at (e.g. `champion`), with its image
+ * URI. Never a Rejected version; with `approvalStatus`, only one with that status.
+ */
 export async function resolveMlflow(
   client: MlflowClient,
   name: string,
-  alias: string
+  wanted: Wanted
 ): Promise<RegisteredVersion> {
+  let version: RegisteredVersion;
+  if (wanted.version !== undefined) {
+    version = versionOf(await getVersion(client, name, wanted.version), false);
+  } else {
+    const alias = wanted.alias ?? '';
+    try {
+      version = versionOf(await client.versionByAlias(name, alias), false);
+    } catch (error) {
+      if (isMissing(error)) {
+        throw new ActionError(
+          `Registered model ${name} has no alias ${alias} (${error.message}).`,
+          "Check 'model-name' and 'alias', or register a version with that alias first."
+        );
+      }
+      throw error;
+    }
+  }
+  checkDeployable(version, wanted.approvalStatus);
+  return version;
+}
+
+/**
+ * Sets a version's approval status (its approval-status tag), with who set it, in which run and why. The
+ * alias stands for the status in MLflow's way: an approved version takes it (`champion`); a rejected
+ * version that holds it hands it back to the newest other Approved version (or it is removed).
+ */
+export async function setMlflowStatus(
+  client: MlflowClient,
+  name: string,
+  change: StatusChange,
+  alias: string | undefined,
+  log: Log
+): Promise<RegisteredVersion> {
+  const current = versionOf(await getVersion(client, name, change.version), false);
+  const number = String(current.version);
+  if (checkStatusChange(current, change.approvalStatus) === 'change') {
+    const description = approvalDescription(change);
+    const tags = {
+      ...approvalProperties(change),
+      [APPROVAL_DESCRIPTION_TAG]: description,
+      [APPROVAL_STATUS_TAG]: change.approvalStatus
+    };
+    for (const [key, value] of Object.entries(tags)) await client.setVersionTag(name, number, key, value);
+    log.info(`${current.id}: ${current.approvalStatus || '(no status)'} → ${description}.`);
+  } else {
+    log.info(`${current.id} is already ${change.approvalStatus}.`);
+  }
+  if (alias !== undefined) await moveAlias(client, name, alias, current, change.approvalStatus, log);
+  return versionOf(await client.getModelVersion(name, number), false);
+}
+
+async function moveAlias(
+  client: MlflowClient,
+  name: string,
+  alias: string,
+  version: RegisteredVersion,
+  status: ApprovalStatus,
+  log: Log
+): Promise<void> {
+  const number = String(version.version);
+  if (status === 'Approved') {
+    await client.setAlias(name, alias, number);
+    log.info(`Alias ${alias} now points at version ${number}.`);
+    return;
+  }
+  const holder = await client.versionByAlias(name, alias).catch((error: unknown) => {
+    if (isMissing(error)) return undefined;
+    throw error;
+  });
+  if (holder?.version !== number) return;
+  const previous = (await client.versionsOf(name)).find(
+    (candidate) => candidate.version !== number && tagOf(candidate, APPROVAL_STATUS_TAG) === 'Approved'
+  );
+  if (previous) {
+    await client.setAlias(name, alias, previous.version);
+    log.info(`Alias ${alias} is back on version ${previous.version}, the newest other Approved version.`);
+  } else {
+    await client.deleteAlias(name, alias);
+    log.info(`Alias ${alias} removed: no other version is Approved.`);
+  }
+}
+
+async function getVersion(
+  client: MlflowClient,
+  name: string,
+  reference: VersionReference
+): Promise<MlflowModelVersion> {
+  const number = 'number' in reference ? String(reference.number) : reference.id.split('/').pop();
+  if ('id' in reference && reference.id !== `${name}/${number}`) {
+    throw new ActionError(`${reference.id} is not a version of ${name}.`, "Give a version of 'model-name'.");
+  }
   try {
-    return versionOf(await client.versionByAlias(name, alias), false);
+    return await client.getModelVersion(name, number ?? '');
   } catch (error) {
-    if (error instanceof Error && 'errorCode' in error && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') {
-      throw new ActionError(
-        `Registered model ${name} has no alias ${alias} (${error.message}).`,
-        "Check 'model-name' and 'alias', or register a version with that alias first."
-      );
+    if (isMissing(error)) {
+      throw new ActionError(`Registered model ${name} has no version ${number}.`, "Check 'version'.");
     }
     throw error;
   }
+}
+
+function isMissing(error: unknown): error is Error {
+  return error instanceof Error && 'errorCode' in error && error.errorCode === 'RESOURCE_DOES_NOT_EXIST';
+}
+
+function tagOf(version: MlflowModelVersion, key: string): string | undefined {
+  return version.tags?.find((tag) => tag.key === key)?.value;
 }
 
 async function undo(
@@ -101,7 +209,7 @@ async function undo(
 }
 
 function imageOf(version: MlflowModelVersion): string {
-  return version.tags?.find((tag) => tag.key === IMAGE_URI_TAG)?.value ?? version.source ?? '';
+  return tagOf(version, IMAGE_URI_TAG) ?? version.source ?? '';
 }
 
 function versionOf(version: MlflowModelVersion, created: boolean): RegisteredVersion {
@@ -112,6 +220,9 @@ function versionOf(version: MlflowModelVersion, created: boolean): RegisteredVer
     approvalStatus: tags[APPROVAL_STATUS_TAG] ?? '',
     imageUri: imageOf(version),
     created,
-    properties: tags
+    properties: tags,
+    ...(tags[APPROVAL_DESCRIPTION_TAG] !== undefined && {
+      approvalDescription: tags[APPROVAL_DESCRIPTION_TAG]
+    })
   };
 }

@@ -5,14 +5,22 @@ import {
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
   ListModelPackagesCommand,
+  UpdateModelPackageCommand,
   type DescribeModelPackageCommandOutput,
   type SageMakerClient
 } from '@aws-sdk/client-sagemaker';
 import { ActionError, describeError } from '../../lib/errors.js';
+import { approvalDescription, approvalProperties, checkDeployable, checkStatusChange } from './approval.js';
 import { sameImage } from './image-uri.js';
 import { modelPackageGroupRequest, modelPackageRequest } from './sagemaker-request.js';
 import type { Log } from '../../lib/log.js';
-import type { RegisteredVersion, SageMakerRegistration } from './types.js';
+import type {
+  RegisteredVersion,
+  SageMakerRegistration,
+  StatusChange,
+  VersionReference,
+  Wanted
+} from './types.js';
 
 /**
  * Registers the image as a version of the model package group, creating the group when missing. A
@@ -48,22 +56,26 @@ export async function registerSageMaker(
   return versionOf(await client.send(new DescribeModelPackageCommand({ ModelPackageName: arn })), true);
 }
 
-/** The newest version of the group with the approval status, e.g. the latest Approved one to deploy. */
+/**
+ * The version to deploy: the one named (never a Rejected one; with `approvalStatus`, only one with that
+ * status), else the newest version of the group with the approval status, e.g. the latest Approved one.
+ */
 export async function resolveSageMaker(
   client: SageMakerClient,
   group: string,
-  approvalStatus: string
+  wanted: Wanted
 ): Promise<RegisteredVersion> {
-  if (!(await findGroup(client, group))) {
-    throw new ActionError(
-      `Model package group ${group} does not exist.`,
-      "Check 'model-name', or register a version first."
-    );
+  await requireGroup(client, group);
+  if (wanted.version !== undefined) {
+    const version = versionOf(await describeVersion(client, group, wanted.version), false);
+    checkDeployable(version, wanted.approvalStatus);
+    return version;
   }
+  const approvalStatus = wanted.approvalStatus ?? 'Approved';
   const listed = await client.send(
     new ListModelPackagesCommand({
       ModelPackageGroupName: group,
-      ModelApprovalStatus: approvalStatus as 'Approved',
+      ModelApprovalStatus: approvalStatus,
       SortBy: 'CreationTime',
       SortOrder: 'Descending',
       MaxResults: 1
@@ -77,6 +89,96 @@ export async function resolveSageMaker(
     );
   }
   return versionOf(await client.send(new DescribeModelPackageCommand({ ModelPackageName: latest })), false);
+}
+
+/**
+ * Sets a version's approval status, recording who set it, in which run and why (ApprovalDescription,
+ * and customer metadata). A Rejected version stays Rejected; a version already in the status is left as is.
+ */
+export async function setSageMakerStatus(
+  client: SageMakerClient,
+  group: string,
+  change: StatusChange,
+  log: Log
+): Promise<RegisteredVersion> {
+  await requireGroup(client, group);
+  const current = versionOf(await describeVersion(client, group, change.version), false);
+  if (checkStatusChange(current, change.approvalStatus) === 'same') {
+    log.info(
+      `${current.id} is already ${change.approvalStatus}${current.approvalDescription ? ` (${current.approvalDescription})` : ''}.`
+    );
+    return current;
+  }
+  const description = approvalDescription(change);
+  await client.send(
+    new UpdateModelPackageCommand({
+      ModelPackageArn: current.id,
+      ModelApprovalStatus: change.approvalStatus,
+      ApprovalDescription: description,
+      CustomerMetadataProperties: approvalProperties(change)
+    })
+  );
+  log.info(`${current.id}: ${current.approvalStatus} → ${description}.`);
+  return versionOf(
+    await client.send(new DescribeModelPackageCommand({ ModelPackageName: current.id })),
+    false
+  );
+}
+
+async function requireGroup(client: SageMakerClient, group: string): Promise<void> {
+  if (!(await findGroup(client, group))) {
+    throw new ActionError(
+      `Model package group ${group} does not exist.`,
+      "Check 'model-name', or register a version first."
+    );
+  }
+}
+
+/** A version by its ARN (which must belong to the group), or by its number in the group. */
+async function describeVersion(
+  client: SageMakerClient,
+  group: string,
+  reference: VersionReference
+): Promise<DescribeModelPackageCommandOutput> {
+  const arn = 'id' in reference ? reference.id : await findVersionArn(client, group, reference.number);
+  let described: DescribeModelPackageCommandOutput;
+  try {
+    described = await client.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+  } catch (error) {
+    if (isMissing(error)) {
+      throw new ActionError(`Model package ${arn} does not exist.`, "Check 'version'.");
+    }
+    throw error;
+  }
+  if (described.ModelPackageGroupName !== undefined && described.ModelPackageGroupName !== group) {
+    throw new ActionError(
+      `${arn} is a version of ${described.ModelPackageGroupName}, not of ${group}.`,
+      "Give a version of the group named by 'model-name'."
+    );
+  }
+  return described;
+}
+
+async function findVersionArn(client: SageMakerClient, group: string, number: number): Promise<string> {
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListModelPackagesCommand({
+        ModelPackageGroupName: group,
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: 100,
+        ...(nextToken !== undefined && { NextToken: nextToken })
+      })
+    );
+    const match = page.ModelPackageSummaryList?.find((summary) => summary.ModelPackageVersion === number);
+    if (match?.ModelPackageArn) return match.ModelPackageArn;
+    nextToken = page.NextToken;
+  } while (nextToken);
+  throw new ActionError(
+    `Model package group ${group} has no version ${number}.`,
+    "Check 'version' (aws sagemaker list-model-packages --model-package-group-name " + group + ' lists them).'
+  );
 }
 
 async function findGroup(client: SageMakerClient, group: string): Promise<boolean> {
@@ -143,6 +245,7 @@ function versionOf(described: DescribeModelPackageCommandOutput, created: boolea
     approvalStatus: described.ModelApprovalStatus ?? '',
     imageUri: described.InferenceSpecification?.Containers?.[0]?.Image ?? '',
     created,
-    properties: described.CustomerMetadataProperties ?? {}
+    properties: described.CustomerMetadataProperties ?? {},
+    ...(described.ApprovalDescription !== undefined && { approvalDescription: described.ApprovalDescription })
   };
 }

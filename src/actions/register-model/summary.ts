@@ -11,19 +11,24 @@ const LABELS: Record<string, string> = {
 /** Markdown for the job summary: the version, its image and where it came from. */
 export function versionSummary(
   backend: string,
-  mode: 'register' | 'resolve',
+  mode: 'register' | 'resolve' | 'set-status',
   version: RegisteredVersion
 ): string {
   const heading =
     mode === 'resolve'
       ? `### Resolved ${version.id}`
-      : version.created
-        ? `### Registered ${version.id}`
-        : `### ${version.id} was already registered for this image`;
+      : mode === 'set-status'
+        ? `### ${version.id} is ${version.approvalStatus}`
+        : version.created
+          ? `### Registered ${version.id}`
+          : `### ${version.id} was already registered for this image`;
   const rows: [string, string][] = [
     ['Backend', backend],
     ['Version', String(version.version)],
     ['Approval status', version.approvalStatus || '(none)'],
+    ...(version.approvalDescription !== undefined
+      ? [['Approval', version.approvalDescription] as [string, string]]
+      : []),
     ['Image', `\`${version.imageUri}\``]
   ];
   const repositoryUrl = version.properties['ci.run-url']?.split('/actions/runs/')[0];

@@ -57,4 +57,27 @@ export interface RegisteredVersion {
   created: boolean;
   /** Lineage and metrics as recorded on the version, for the summary. */
   properties: Record<string, string>;
+  /** Who set the approval status, where and why (SageMaker's ApprovalDescription, an MLflow tag). */
+  approvalDescription?: string;
+}
+
+/** A version named by the `version` input: its number, or its full id (model package ARN, `name/version`). */
+export type VersionReference = { number: number } | { id: string };
+
+/** A change of a version's approval status, recorded on the version with who made it, where and why. */
+export interface StatusChange {
+  version: VersionReference;
+  approvalStatus: ApprovalStatus;
+  /** The GitHub login that set it: the actor who triggered (or re-ran, approving) the run. */
+  by: string;
+  runUrl: string;
+  reason: string;
+}
+
+/** What resolve looks for: a given version, or the newest with a status (SageMaker) or an alias (MLflow). */
+export interface Wanted {
+  version?: VersionReference;
+  /** Resolve only a version with this status; without a version, the status looked for (Approved). */
+  approvalStatus?: ApprovalStatus;
+  alias?: string;
 }

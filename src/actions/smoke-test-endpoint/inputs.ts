@@ -9,6 +9,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export const Input = {
   EndpointName: 'endpoint-name',
   Url: 'url',
+  Image: 'image',
   Cases: 'cases',
   PingPath: 'ping-path',
   InvocationsPath: 'invocations-path',
@@ -48,6 +49,13 @@ export type Target =
       authorization?: string;
       pingPath: string;
       invocationsPath: string;
+    }
+  | {
+      /** A local image, run as SageMaker runs it and tested over HTTP before it is pushed anywhere. */
+      mode: 'image';
+      image: string;
+      pingPath: string;
+      invocationsPath: string;
     };
 
 export interface Inputs {
@@ -68,7 +76,8 @@ const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export function parseInputs(read: InputReader, mask: Mask = (secret) => core.setSecret(secret)): Inputs {
   const target = parseTarget(read, mask);
   const cases = getList(read, Input.Cases, { commas: false });
-  const load = parseLoad(read);
+  // Testing an image before it is pushed proves it serves; its speed on the runner says nothing.
+  const load = parseLoad(read, target.mode === 'image' ? 0 : DEFAULT_LOAD_REQUESTS);
   const thresholds: Thresholds = {};
   const maxP95Ms = getNumber(read, Input.MaxP95Ms, undefined, { min: 0 });
   const maxErrorRate = getNumber(read, Input.MaxErrorRate, undefined, { min: 0, max: 1 });
@@ -102,17 +111,35 @@ export function parseInputs(read: InputReader, mask: Mask = (secret) => core.set
   };
 }
 
+const TARGETS = [Input.EndpointName, Input.Url, Input.Image];
+
 function parseTarget(read: InputReader, mask: Mask): Target {
   const endpointName = getOptionalString(read, Input.EndpointName);
   const url = getOptionalString(read, Input.Url);
-  if ((endpointName === undefined) === (url === undefined)) {
+  const image = getOptionalString(read, Input.Image);
+  const given = TARGETS.filter((name) => getOptionalString(read, name) !== undefined);
+  if (given.length !== 1) {
     throw new InputError(
-      endpointName === undefined ? Input.EndpointName : Input.Url,
-      endpointName === undefined
-        ? 'neither endpoint-name nor url was given'
-        : 'both endpoint-name and url were given',
-      "Set 'endpoint-name' to test a SageMaker endpoint, or 'url' to test a container over plain HTTP."
+      given[1] ?? Input.EndpointName,
+      given.length === 0 ? 'no target was given' : `was given together with ${given[0]}`,
+      "Set one of 'endpoint-name' (a SageMaker endpoint), 'url' (a container served over plain HTTP) or " +
+        "'image' (a local image, run and tested before it is pushed)."
     );
+  }
+  if (image !== undefined) {
+    if (/\s/.test(image) || image.startsWith('-')) {
+      throw new InputError(
+        Input.Image,
+        `'${image}' is not an image reference`,
+        "Give the built image, e.g. build-image's image output."
+      );
+    }
+    return {
+      mode: 'image',
+      image,
+      pingPath: parsePath(read, Input.PingPath, '/ping'),
+      invocationsPath: parsePath(read, Input.InvocationsPath, '/invocations')
+    };
   }
   if (endpointName !== undefined) {
     if (!ENDPOINT_NAME.test(endpointName)) {
@@ -166,7 +193,7 @@ function parsePath(read: InputReader, name: string, fallback: string): string {
   return value;
 }
 
-function parseLoad(read: InputReader): LoadPlan | undefined {
+function parseLoad(read: InputReader, defaultRequests: number): LoadPlan | undefined {
   const concurrency = getNumber(read, Input.LoadConcurrency, 4, { min: 1, max: 256, integer: true }) ?? 4;
   const requests = getNumber(read, Input.LoadRequests, undefined, { min: 0, integer: true });
   const seconds = getNumber(read, Input.LoadDurationSeconds, undefined, { min: 0 });
@@ -178,6 +205,6 @@ function parseLoad(read: InputReader): LoadPlan | undefined {
     );
   }
   if (seconds !== undefined) return seconds > 0 ? { concurrency, durationMs: seconds * 1000 } : undefined;
-  const count = requests ?? DEFAULT_LOAD_REQUESTS;
+  const count = requests ?? defaultRequests;
   return count > 0 ? { concurrency, requests: count } : undefined;
 }

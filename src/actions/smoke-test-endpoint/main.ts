@@ -1,14 +1,15 @@
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { awsClientConfig } from '../../lib/aws.js';
-import { ActionError, InputError } from '../../lib/errors.js';
+import { ActionError, InputError, describeError } from '../../lib/errors.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
-import { CaseFileError, formatProblem, loadCases } from './cases.js';
+import { CaseFileError, formatProblem, loadCases, type SmokeCase } from './cases.js';
 import { systemClock } from '../../lib/clock.js';
 import { formatMs } from './expectations.js';
 import { expandGlobs } from './glob.js';
+import { containerLogs, removeContainer, startContainer, type LocalContainer } from './container.js';
 import { httpInvoker } from './http-invoker.js';
 import type { EndpointInvoker } from './invoker.js';
 import { writeReport } from './report.js';
@@ -41,7 +42,38 @@ export async function run(options: RunOptions = {}): Promise<void> {
   core.info(`${cases.length} case(s): ${cases.map((entry) => entry.file).join(', ')}`);
 
   const startedAt = new Date().toISOString();
-  const invoker = await connect(inputs, env);
+  const container = inputs.target.mode === 'image' ? await startLocal(inputs.target.image) : undefined;
+  try {
+    await test(inputs, { cases, startedAt, workspace, env, url: container?.url });
+  } catch (error) {
+    // What the container printed is what explains an image that does not serve.
+    if (container) throw new ActionError(`${describeError(error)}${await containerLogs(container.id)}`);
+    throw error;
+  } finally {
+    if (container) await removeContainer(container.id);
+  }
+}
+
+async function startLocal(image: string): Promise<LocalContainer> {
+  const container = await startContainer(image);
+  core.info(
+    `Started container ${container.id.slice(0, 12)} of ${image} (${container.url}); it is removed afterwards.`
+  );
+  return container;
+}
+
+async function test(
+  inputs: Inputs,
+  run: {
+    cases: SmokeCase[];
+    startedAt: string;
+    workspace: string;
+    env: NodeJS.ProcessEnv;
+    url: string | undefined;
+  }
+): Promise<void> {
+  const { cases, startedAt, workspace, env } = run;
+  const invoker = await connect(inputs, env, run.url);
   let result: SmokeTestResult;
   try {
     result = await runSmokeTest(
@@ -107,7 +139,11 @@ async function readCaseFiles(patterns: string[], workspace: string) {
 }
 
 /** Waits for the endpoint to be ready and returns the invoker for its mode. */
-async function connect(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<EndpointInvoker> {
+async function connect(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  containerUrl: string | undefined
+): Promise<EndpointInvoker> {
   const wait: WaitOptions = {
     timeoutMs: inputs.waitTimeoutMs,
     clock: systemClock,
@@ -115,10 +151,11 @@ async function connect(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<Endpoint
     warn: (message) => core.warning(message)
   };
   const { target } = inputs;
-  if (target.mode === 'http') {
-    const invoker = httpInvoker({ ...target, timeoutMs: INVOCATION_TIMEOUT_MS });
+  if (target.mode !== 'sagemaker') {
+    const url = target.mode === 'http' ? target.url : (containerUrl ?? '');
+    const invoker = httpInvoker({ ...target, url, timeoutMs: INVOCATION_TIMEOUT_MS });
     try {
-      await waitForPing(invoker.ping, target.url + target.pingPath, wait);
+      await waitForPing(invoker.ping, url + target.pingPath, wait);
     } catch (error) {
       invoker.close();
       throw error;

@@ -5,7 +5,7 @@ import type { SmokeTestResult } from './run.js';
 /** The JSON report: what ran against what, every case's result, the load phase and the thresholds. */
 export interface SmokeTestReport extends SmokeTestResult {
   version: 1;
-  mode: 'sagemaker' | 'http';
+  mode: 'sagemaker' | 'http' | 'image';
   startedAt: string;
   finishedAt: string;
 }

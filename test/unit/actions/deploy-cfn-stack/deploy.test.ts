@@ -12,10 +12,11 @@ import {
   UpdateTerminationProtectionCommand
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, SageMakerClient, type DeploymentConfig } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { deploy } from '../../../../src/actions/deploy-cfn-stack/deploy.js';
+import { deploymentAllowanceSeconds } from '../../../../src/actions/deploy-cfn-stack/endpoints.js';
 import { InputError } from '../../../../src/lib/errors.js';
 import {
   CHANGE_SET_ID,
@@ -572,6 +573,13 @@ describe('deploy: after the stack', () => {
           ResourceStatus: 'CREATE_COMPLETE'
         },
         {
+          LogicalResourceId: 'EndpointConfig',
+          PhysicalResourceId: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/endpointconfig-new',
+          ResourceType: 'AWS::SageMaker::EndpointConfig',
+          LastUpdatedTimestamp: new Date(),
+          ResourceStatus: 'UPDATE_COMPLETE'
+        },
+        {
           LogicalResourceId: 'Endpoint',
           PhysicalResourceId: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/diabetes-model-prod',
           ResourceType: 'AWS::SageMaker::Endpoint',
@@ -582,12 +590,67 @@ describe('deploy: after the stack', () => {
     });
   }
 
+  it('fails a deployment SageMaker rolled back: InService, but on the old endpoint config', async () => {
+    noChangesOn();
+    sagemaker.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'diabetes-model-prod',
+      EndpointStatus: 'InService',
+      EndpointConfigName: 'EndpointConfig-old',
+      FailureReason: 'Deployment rolled back: alarm diabetes-model-prod-errors is in ALARM.'
+    });
+    const { engine } = testEngine();
+
+    await expect(deploy(engine, deployRequest({ waitForEndpoints: true }))).rejects.toThrow(
+      'Endpoint diabetes-model-prod was rolled back: it is InService on endpoint config EndpointConfig-old, ' +
+        "not on the stack's new one (endpointconfig-new). SageMaker says: Deployment rolled back: alarm " +
+        'diabetes-model-prod-errors is in ALARM.'
+    );
+  });
+
+  it("waits past the step's timeout for the deployment's baking and termination waits", async () => {
+    noChangesOn();
+    const updating = {
+      EndpointName: 'diabetes-model-prod',
+      EndpointStatus: 'Updating' as const,
+      EndpointConfigName: 'EndpointConfig-NEW',
+      LastDeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE' as const, WaitIntervalInSeconds: 600 },
+          TerminationWaitInSeconds: 1200
+        }
+      }
+    };
+    let polls = 0;
+    sagemaker.on(DescribeEndpointCommand).callsFake(() => {
+      polls += 1;
+      // Updating for 40 minutes of the fake clock: longer than the step's 5, within 30 min of waits + 15.
+      return engine.clock.now() - started < 40 * 60_000
+        ? updating
+        : { ...updating, EndpointStatus: 'InService' };
+    });
+    const { engine, log } = testEngine();
+    const started = engine.clock.now();
+
+    await deploy(engine, deployRequest({ waitForEndpoints: true, timeoutMinutes: 5 }));
+
+    expect(polls).toBeGreaterThan(2);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(
+        /waiting up to 45 minutes, for its deployment's 1800 s of baking and termination waits/
+      )
+    );
+  });
+
   it('waits until every endpoint of the stack is InService', async () => {
     noChangesOn();
     sagemaker
       .on(DescribeEndpointCommand, { EndpointName: 'diabetes-model-prod' })
       .resolvesOnce({ EndpointName: 'diabetes-model-prod', EndpointStatus: 'Updating' })
-      .resolves({ EndpointName: 'diabetes-model-prod', EndpointStatus: 'InService' });
+      .resolves({
+        EndpointName: 'diabetes-model-prod',
+        EndpointStatus: 'InService',
+        EndpointConfigName: 'EndpointConfig-NEW'
+      });
     const { engine, log } = testEngine();
 
     await deploy(engine, deployRequest({ waitForEndpoints: true }));
@@ -631,4 +694,75 @@ describe('deploy: after the stack', () => {
       EnableTerminationProtection: true
     });
   });
+});
+
+describe('deploymentAllowanceSeconds', () => {
+  it.each([
+    [undefined, 4, 0],
+    [
+      {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
+          TerminationWaitInSeconds: 300
+        }
+      },
+      1,
+      300
+    ],
+    [
+      {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: {
+            Type: 'CANARY',
+            WaitIntervalInSeconds: 120,
+            CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }
+          }
+        }
+      },
+      1,
+      240
+    ],
+    [
+      {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: {
+            Type: 'LINEAR',
+            WaitIntervalInSeconds: 60,
+            LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 30 }
+          },
+          TerminationWaitInSeconds: 60
+        }
+      },
+      1,
+      300
+    ],
+    [
+      {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: {
+            Type: 'LINEAR',
+            WaitIntervalInSeconds: 60,
+            LinearStepSize: { Type: 'INSTANCE_COUNT', Value: 2 }
+          }
+        }
+      },
+      6,
+      180
+    ],
+    [
+      {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 60 },
+          MaximumExecutionTimeoutInSeconds: 3600
+        }
+      },
+      1,
+      3600
+    ]
+  ] as [DeploymentConfig | undefined, number, number][])(
+    '%j with %d instance(s): %d s',
+    (config, instances, seconds) => {
+      expect(deploymentAllowanceSeconds(config, instances)).toBe(seconds);
+    }
+  );
 });

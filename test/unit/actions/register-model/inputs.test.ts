@@ -81,12 +81,12 @@ describe('register-model inputs', () => {
       mode: 'resolve',
       region: undefined,
       group: 'churn',
-      approvalStatus: 'Approved'
+      wanted: { approvalStatus: 'Approved' }
     });
     expect(
-      parse({ 'model-name': 'churn', mode: 'resolve', 'approval-status': 'rejected' }).parsed
+      parse({ 'model-name': 'churn', mode: 'resolve', 'approval-status': 'pendingmanualapproval' }).parsed
     ).toMatchObject({
-      approvalStatus: 'Rejected'
+      wanted: { approvalStatus: 'PendingManualApproval' }
     });
   });
 
@@ -188,8 +188,64 @@ describe('register-model inputs', () => {
         alias: 'latest'
       },
       /reserves/
+    ],
+    [
+      { 'model-name': 'churn', mode: 'set-status', 'approval-status': 'Approved' },
+      /Input 'version': is required/
+    ],
+    [{ 'model-name': 'churn', mode: 'set-status', version: '3' }, /Input 'approval-status': is required/],
+    [
+      { 'model-name': 'churn', mode: 'resolve', version: 'latest' },
+      /Input 'version': 'latest' is not a version of churn/
+    ],
+    [
+      { 'model-name': 'churn', mode: 'resolve', version: 'arn:aws:sagemaker:us-east-1:000000000000:model/x' },
+      /model package ARN/
+    ],
+    [
+      { 'model-name': 'churn', mode: 'resolve', 'approval-status': 'Rejected' },
+      /Input 'approval-status': Rejected cannot be resolved: .*never deployed/
     ]
   ])('refuses %j', (inputs, message) => {
     expect(() => parse(inputs)).toThrow(message);
+  });
+
+  it('reads a status change with who made it (the triggering actor), the run URL and the reason', () => {
+    const inputs: Record<string, string> = {
+      'model-name': 'churn',
+      mode: 'set-status',
+      version: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/3',
+      'approval-status': 'rejected',
+      reason: 'production smoke test failed'
+    };
+    const parsed = parseInputs((name) => inputs[name] ?? '', {
+      context: { ...context, actor: 'alice' },
+      warn: () => undefined,
+      mask: () => undefined
+    });
+    expect(parsed).toEqual({
+      backend: 'sagemaker',
+      mode: 'set-status',
+      region: undefined,
+      group: 'churn',
+      change: {
+        version: { id: 'arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/3' },
+        approvalStatus: 'Rejected',
+        by: 'alice',
+        runUrl: 'https://github.com/acme/churn/actions/runs/42',
+        reason: 'production smoke test failed'
+      }
+    });
+  });
+
+  it.each([
+    [{}, { approvalStatus: 'Approved' }],
+    [{ version: '3' }, { version: { number: 3 } }],
+    [
+      { version: '3', 'approval-status': 'Approved' },
+      { version: { number: 3 }, approvalStatus: 'Approved' }
+    ]
+  ])('resolves %j as %j: a given version needs a status only when one is asked for', (given, wanted) => {
+    expect(parse({ 'model-name': 'churn', mode: 'resolve', ...given }).parsed).toMatchObject({ wanted });
   });
 });

@@ -70,7 +70,8 @@ describe('register-model run()', () => {
       version: '1',
       'approval-status': 'PendingManualApproval',
       'image-uri': IMAGE,
-      created: 'true'
+      created: 'true',
+      'approval-description': ''
     });
     expect(warnings).toEqual([]);
     expect(summary.join('')).toContain(

@@ -1,5 +1,9 @@
 import { authorizationHeader, MlflowClient } from '../../../../src/actions/register-model/mlflow-client.js';
-import { registerMlflow, resolveMlflow } from '../../../../src/actions/register-model/mlflow.js';
+import {
+  registerMlflow,
+  resolveMlflow,
+  setMlflowStatus
+} from '../../../../src/actions/register-model/mlflow.js';
 import type { MlflowRegistration } from '../../../../src/actions/register-model/types.js';
 import { startMlflowServer, type RunningMlflowServer } from '../../../mlflow-server/server.js';
 
@@ -54,12 +58,12 @@ describe('MLflow registration', () => {
     await registerMlflow(client, registration(imageWith('a'), 'champion'), log);
     const second = await registerMlflow(client, registration(imageWith('b'), 'champion'), log);
     expect(second).toMatchObject({ version: 2, created: true });
-    expect((await resolveMlflow(client, 'churn', 'champion')).version).toBe(2);
+    expect((await resolveMlflow(client, 'churn', { alias: 'champion' })).version).toBe(2);
 
     const again = await registerMlflow(client, registration(imageWith('a'), 'champion'), log);
     expect(again).toMatchObject({ id: 'churn/1', created: false });
     expect(server.models.get('churn')?.versions).toHaveLength(2);
-    expect(await resolveMlflow(client, 'churn', 'champion')).toMatchObject({
+    expect(await resolveMlflow(client, 'churn', { alias: 'champion' })).toMatchObject({
       version: 1,
       imageUri: imageWith('a')
     });
@@ -79,9 +83,48 @@ describe('MLflow registration', () => {
 
   it('explains a missing alias', async () => {
     await registerMlflow(client, registration(imageWith('a')), log);
-    await expect(resolveMlflow(client, 'churn', 'champion')).rejects.toThrow(
+    await expect(resolveMlflow(client, 'churn', { alias: 'champion' })).rejects.toThrow(
       /Registered model churn has no alias champion .*register a version with that alias first/
     );
+  });
+
+  it('approval moves champion to the version; rejection hands it back and the version is never resolved', async () => {
+    const change = (version: number, approvalStatus: 'Approved' | 'Rejected', reason = '') => ({
+      version: { number: version },
+      approvalStatus,
+      by: 'alice',
+      runUrl: 'https://github.com/acme/churn/actions/runs/9',
+      reason
+    });
+    await registerMlflow(client, registration(imageWith('a'), 'staging'), log);
+    await registerMlflow(client, registration(imageWith('b'), 'staging'), log);
+    await setMlflowStatus(client, 'churn', change(1, 'Approved'), 'champion', log);
+    const approved = await setMlflowStatus(client, 'churn', change(2, 'Approved'), 'champion', log);
+    expect(approved).toMatchObject({
+      approvalStatus: 'Approved',
+      approvalDescription: 'Approved by alice in https://github.com/acme/churn/actions/runs/9'
+    });
+    expect(approved.properties).toMatchObject({ 'approval.by': 'alice' });
+    expect(server.models.get('churn')?.aliases.get('champion')).toBe('2');
+
+    await setMlflowStatus(
+      client,
+      'churn',
+      change(2, 'Rejected', 'production smoke test failed'),
+      'champion',
+      log
+    );
+    expect(server.models.get('churn')?.aliases.get('champion')).toBe('1');
+    expect(await resolveMlflow(client, 'churn', { alias: 'champion' })).toMatchObject({ version: 1 });
+    await expect(resolveMlflow(client, 'churn', { version: { number: 2 } })).rejects.toThrow(
+      /churn\/2 was Rejected \(Rejected by alice .*: production smoke test failed\): a rejected version is never deployed/
+    );
+    await expect(setMlflowStatus(client, 'churn', change(2, 'Approved'), 'champion', log)).rejects.toThrow(
+      /cannot become Approved/
+    );
+
+    await setMlflowStatus(client, 'churn', change(1, 'Rejected'), 'champion', log);
+    expect(server.models.get('churn')?.aliases.has('champion')).toBe(false);
   });
 
   it('turns 401, 403 and an unreachable server into actionable errors', async () => {

@@ -7,11 +7,16 @@ import {
   DescribeModelPackageGroupCommand,
   ListModelPackagesCommand,
   SageMakerClient,
+  UpdateModelPackageCommand,
   SageMakerServiceException
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { registerSageMaker, resolveSageMaker } from '../../../../src/actions/register-model/sagemaker.js';
+import {
+  registerSageMaker,
+  resolveSageMaker,
+  setSageMakerStatus
+} from '../../../../src/actions/register-model/sagemaker.js';
 import { modelPackageRequest } from '../../../../src/actions/register-model/sagemaker-request.js';
 import type { SageMakerRegistration } from '../../../../src/actions/register-model/types.js';
 
@@ -236,7 +241,7 @@ describe('resolveSageMaker', () => {
     });
     sagemaker.on(DescribeModelPackageCommand).resolves(described(4, IMAGE, 'Approved'));
 
-    expect(await resolveSageMaker(client, 'churn', 'Approved')).toMatchObject({
+    expect(await resolveSageMaker(client, 'churn', { approvalStatus: 'Approved' })).toMatchObject({
       id: `${ARN}:model-package/churn/4`,
       imageUri: IMAGE,
       approvalStatus: 'Approved',
@@ -254,10 +259,105 @@ describe('resolveSageMaker', () => {
   it('says what to do when no version has the status, or the group is missing', async () => {
     sagemaker.on(DescribeModelPackageGroupCommand).resolves({});
     sagemaker.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [] });
-    await expect(resolveSageMaker(client, 'churn', 'Approved')).rejects.toThrow(
+    await expect(resolveSageMaker(client, 'churn', { approvalStatus: 'Approved' })).rejects.toThrow(
       /churn has no version with approval status Approved\. Approve a version first/
     );
     sagemaker.on(DescribeModelPackageGroupCommand).rejects(missingGroup);
-    await expect(resolveSageMaker(client, 'churn', 'Approved')).rejects.toThrow(/churn does not exist/);
+    await expect(resolveSageMaker(client, 'churn', { approvalStatus: 'Approved' })).rejects.toThrow(
+      /churn does not exist/
+    );
+  });
+});
+
+describe('approval of a given version', () => {
+  const approve = {
+    version: { number: 4 },
+    approvalStatus: 'Approved' as const,
+    by: 'alice',
+    runUrl: 'https://github.com/acme/churn/actions/runs/42',
+    reason: ''
+  };
+  const packageArn = `${ARN}:model-package/churn/4`;
+
+  beforeEach(() => {
+    sagemaker.on(DescribeModelPackageGroupCommand).resolves({});
+    sagemaker.on(ListModelPackagesCommand).resolves({
+      ModelPackageSummaryList: [
+        { ModelPackageArn: `${ARN}:model-package/churn/5`, ModelPackageVersion: 5 } as never,
+        { ModelPackageArn: packageArn, ModelPackageVersion: 4 } as never
+      ]
+    });
+  });
+
+  it('records who approved and the run on the version (ApprovalDescription and metadata)', async () => {
+    sagemaker
+      .on(DescribeModelPackageCommand)
+      .resolvesOnce(described(4, IMAGE))
+      .resolves({
+        ...described(4, IMAGE, 'Approved'),
+        ApprovalDescription: 'Approved by alice in https://github.com/acme/churn/actions/runs/42'
+      });
+    const version = await setSageMakerStatus(client, 'churn', approve, log);
+    expect(sagemaker).toHaveReceivedCommandWith(DescribeModelPackageCommand, {
+      ModelPackageName: packageArn
+    });
+    expect(sagemaker).toHaveReceivedCommandWith(UpdateModelPackageCommand, {
+      ModelPackageArn: packageArn,
+      ModelApprovalStatus: 'Approved',
+      ApprovalDescription: 'Approved by alice in https://github.com/acme/churn/actions/runs/42',
+      CustomerMetadataProperties: {
+        'approval.by': 'alice',
+        'approval.run-url': 'https://github.com/acme/churn/actions/runs/42'
+      }
+    });
+    expect(version).toMatchObject({
+      approvalStatus: 'Approved',
+      approvalDescription: expect.stringContaining('alice')
+    });
+  });
+
+  it('leaves a version already in the status alone, so a re-run changes nothing', async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves(described(4, IMAGE, 'Approved'));
+    await setSageMakerStatus(client, 'churn', approve, log);
+    expect(sagemaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
+  });
+
+  it('never approves a Rejected version, and says why it was rejected', async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves({
+      ...described(4, IMAGE, 'Rejected'),
+      ApprovalDescription: 'Rejected by bob: production smoke test failed'
+    });
+    await expect(setSageMakerStatus(client, 'churn', approve, log)).rejects.toThrow(
+      /churn\/4 was Rejected \(Rejected by bob: production smoke test failed\); it cannot become Approved\. .*register a new version/
+    );
+    expect(sagemaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
+  });
+
+  it('resolves a given version, refusing a Rejected one and one without the status asked for', async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves(described(4, IMAGE));
+    expect(await resolveSageMaker(client, 'churn', { version: { id: packageArn } })).toMatchObject({
+      id: packageArn,
+      imageUri: IMAGE
+    });
+    await expect(
+      resolveSageMaker(client, 'churn', { version: { number: 4 }, approvalStatus: 'Approved' })
+    ).rejects.toThrow(/churn\/4 is PendingManualApproval, not Approved\. Approve it first/);
+
+    sagemaker.on(DescribeModelPackageCommand).resolves(described(4, IMAGE, 'Rejected'));
+    await expect(resolveSageMaker(client, 'churn', { version: { number: 4 } })).rejects.toThrow(
+      /churn\/4 was Rejected: a rejected version is never deployed/
+    );
+  });
+
+  it('names a version number the group does not have, and a version of another group', async () => {
+    await expect(resolveSageMaker(client, 'churn', { version: { number: 9 } })).rejects.toThrow(
+      /churn has no version 9/
+    );
+    sagemaker
+      .on(DescribeModelPackageCommand)
+      .resolves({ ...described(1, IMAGE), ModelPackageGroupName: 'fraud' });
+    await expect(
+      resolveSageMaker(client, 'churn', { version: { id: `${ARN}:model-package/fraud/1` } })
+    ).rejects.toThrow(/is a version of fraud, not of churn/);
   });
 });

@@ -58,13 +58,31 @@ describe('smoke-test-endpoint inputs', () => {
     expect(masked).toEqual(expect.arrayContaining(['s%23cret', 's#cret', encoded]));
   });
 
+  it('image mode: a local image tested without a load phase unless one is asked for', () => {
+    expect(parseInputs(reader({ image: 'diabetes-model:abc123' }))).toMatchObject({
+      target: {
+        mode: 'image',
+        image: 'diabetes-model:abc123',
+        pingPath: '/ping',
+        invocationsPath: '/invocations'
+      }
+    });
+    expect(parseInputs(reader({ image: 'm:1' })).load).toBeUndefined();
+    expect(parseInputs(reader({ image: 'm:1', 'load-requests': '10' })).load).toEqual({
+      concurrency: 4,
+      requests: 10
+    });
+  });
+
   it('skips the load phase with load-requests 0', () => {
     expect(parseInputs(reader({ 'endpoint-name': 'e', 'load-requests': '0' })).load).toBeUndefined();
   });
 
   it.each([
-    [{}, "Input 'endpoint-name': neither endpoint-name nor url was given"],
-    [{ 'endpoint-name': 'e', url: 'http://x' }, "Input 'url': both endpoint-name and url were given"],
+    [{}, "Input 'endpoint-name': no target was given"],
+    [{ 'endpoint-name': 'e', url: 'http://x' }, "Input 'url': was given together with endpoint-name"],
+    [{ url: 'http://x', image: 'model:1' }, "Input 'image': was given together with url"],
+    [{ image: '--privileged' }, "Input 'image': '--privileged' is not an image reference"],
     [{ 'endpoint-name': 'bad_name' }, "Input 'endpoint-name': 'bad_name' is not a SageMaker endpoint name"],
     [{ url: 'localhost:8080' }, "Input 'url': 'localhost:8080' is not an http(s) URL"],
     [{ url: 'not a url' }, "Input 'url': 'not a url' is not a URL"],
