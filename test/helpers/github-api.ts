@@ -50,6 +50,14 @@ export class GitHubApiStandIn {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** A comment someone else wrote, as if posted through the API. */
+  addComment(repository: string, issue: number, body: string): StoredComment {
+    const now = new Date().toISOString();
+    const comment = { id: this.nextId++, repository, issue, body, createdAt: now, updatedAt: now };
+    this.comments.push(comment);
+    return comment;
+  }
+
   commentsOn(repository: string, issue: number): StoredComment[] {
     return this.comments.filter((comment) => comment.repository === repository && comment.issue === issue);
   }
@@ -80,16 +88,7 @@ export class GitHubApiStandIn {
       );
     } else if (issueComments && request.method === 'POST') {
       if (typeof body?.['body'] !== 'string') return send(response, 422, { message: 'Invalid request.' });
-      const now = new Date().toISOString();
-      const comment: StoredComment = {
-        id: this.nextId++,
-        repository: issueComments[1] as string,
-        issue: Number(issueComments[2]),
-        body: body['body'],
-        createdAt: now,
-        updatedAt: now
-      };
-      this.comments.push(comment);
+      const comment = this.addComment(issueComments[1] as string, Number(issueComments[2]), body['body']);
       send(response, 201, this.shape(comment));
     } else if (oneComment && request.method === 'PATCH') {
       const comment = this.comments.find(

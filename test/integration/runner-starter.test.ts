@@ -1,10 +1,11 @@
 import { jest } from '@jest/globals';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
 import { GitHubApiStandIn } from '../helpers/github-api.js';
+import { runProgram } from '../helpers/local-stack.js';
 
 // End to end: the starter model repository's own workflows, run by `modelship run` (the CLI bundle) on the
 // local stack, as a user's repository would run them: push to main, then a pull request's life, then a fork.
@@ -15,15 +16,18 @@ const REPOSITORY = 'acme/diabetes-model';
 const TOKEN = 'ghs_workflow_token_of_the_run';
 const github = new GitHubApiStandIn(TOKEN);
 let repo: string;
+let stackEnv: Record<string, string>;
 
-function cli(args: string[], env: Record<string, string> = {}): { status: number; log: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+/** Runs the CLI without blocking this process, whose event loop serves the GitHub API stand-in. */
+async function cli(
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<{ status: number; log: string }> {
+  const run = await runProgram(process.execPath, [CLI, ...args], {
     cwd: repo,
-    encoding: 'utf8',
-    env: { ...process.env, GITHUB_API_URL: github.url, ...env },
-    maxBuffer: 64 * 1024 * 1024
+    env: { GITHUB_API_URL: github.url, ...env }
   });
-  return { status: result.status ?? 1, log: `${result.stdout}${result.stderr}` };
+  return { status: run.code, log: `${run.stdout}${run.stderr}` };
 }
 
 function pullRequest(action: string, headRepository = REPOSITORY): string {
@@ -55,19 +59,20 @@ beforeAll(async () => {
   git('add', '.');
   git('-c', 'user.email=test@example.com', '-c', 'user.name=test', 'commit', '-qm', 'starter');
   // Free ports: other stacks may run on this machine; `modelship run` finds this one in ./.local-stack.
-  const up = cli(['local', 'up', '--port', '0', '--registry-port', '0']);
+  const up = await cli(['local', 'up', '--port', '0', '--registry-port', '0']);
   if (up.status !== 0) throw new Error(up.log);
+  stackEnv = await localEnvironment();
 });
 
 afterAll(async () => {
-  cli(['local', 'down']);
+  await cli(['local', 'down']);
   await github.stop();
   rmSync(repo, { recursive: true, force: true });
 });
 
 describe('the starter repository on the local stack', () => {
-  it('push to main builds, pushes, registers, deploys and smoke-tests; a re-run changes nothing', () => {
-    const first = cli(['run', 'deploy.yml']);
+  it('push to main builds, pushes, registers, deploys and smoke-tests; a re-run changes nothing', async () => {
+    const first = await cli(['run', 'deploy.yml']);
     expect(first.log).toMatch(/✓ Job deploy \/ deploy: success/);
     expect(first.status).toBe(0);
     expect(first.log).toContain('stand-in for actions/checkout');
@@ -79,12 +84,12 @@ describe('the starter repository on the local stack', () => {
     expect(first.log).toContain('PASS smoke/predict-json.json');
     expect(first.log).toContain('Endpoint diabetes-model-prod: InService');
 
-    const again = cli(['run', 'deploy.yml']);
+    const again = await cli(['run', 'deploy.yml']);
     expect(again.status).toBe(0);
     expect(again.log).toContain('Stack diabetes-model-prod: no changes');
   });
 
-  it('a pull request gets a preview and one comment, updated on synchronize, torn down on closed', () => {
+  it('a pull request gets a preview and one comment, updated on synchronize, torn down on closed', async () => {
     const preview = (action: string, ...extra: string[]) =>
       cli([
         'run',
@@ -97,7 +102,7 @@ describe('the starter repository on the local stack', () => {
         `GITHUB_TOKEN=${TOKEN}`,
         ...extra
       ]);
-    const opened = preview('opened');
+    const opened = await preview('opened');
     expect(opened.log).toMatch(/✓ Job preview \/ deploy: success/);
     expect(opened.log).toMatch(/○ Job preview \/ teardown: skipped/);
     expect(opened.log).toMatch(/○ Job preview \/ fork: skipped/);
@@ -131,7 +136,7 @@ describe('the starter repository on the local stack', () => {
       ])
     );
 
-    const synchronized = preview('synchronize');
+    const synchronized = await preview('synchronize');
     expect(synchronized.status).toBe(0);
     expect(synchronized.log).toContain('Stack diabetes-model-pr-7: no changes');
     comments = github.commentsOn(REPOSITORY, 7);
@@ -142,7 +147,7 @@ describe('the starter repository on the local stack', () => {
     expect(body).toContain('previous version `diabetes-model-previews/1`');
     expect(body).toContain('No changes: the stack already matched this version.');
 
-    const closed = preview('closed');
+    const closed = await preview('closed');
     expect(closed.log).toMatch(/○ Job preview \/ deploy: skipped/);
     expect(closed.log).toMatch(/✓ Job preview \/ teardown: success/);
     expect(closed.status).toBe(0);
@@ -158,10 +163,10 @@ describe('the starter repository on the local stack', () => {
     expect(comments[0]?.body).toContain('## Preview endpoint `diabetes-model-pr-7`: torn down');
 
     // Reopened with a preview that expires at once: the scheduled sweep deletes it.
-    const reopened = preview('reopened', '--var', 'PREVIEW_TTL_HOURS=0');
+    const reopened = await preview('reopened', '--var', 'PREVIEW_TTL_HOURS=0');
     expect(reopened.status).toBe(0);
     expect(liveStacks()).toContain('diabetes-model-pr-7');
-    const sweep = cli([
+    const sweep = await cli([
       'run',
       'preview-sweep.yml',
       '--event',
@@ -177,9 +182,9 @@ describe('the starter repository on the local stack', () => {
     });
   });
 
-  it('a pull request from a fork gets no credentials and is tested on a local stack inside its job', () => {
+  it('a pull request from a fork gets no credentials and is tested on a local stack inside its job', async () => {
     const requestsBefore = github.requests.length;
-    const fork = cli([
+    const fork = await cli([
       'run',
       'preview.yml',
       '--event',
@@ -209,7 +214,7 @@ function awsJson(...args: string[]): unknown {
     execFileSync('aws', ['--output', 'json', ...args], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, ...localEnvironment() }
+      env: { ...process.env, ...stackEnv }
     })
   );
 }
@@ -225,8 +230,9 @@ function liveStacks(): string[] {
   return listed.StackSummaries.map((stack) => stack.StackName);
 }
 
-function localEnvironment(): Record<string, string> {
-  const exports = cli(['local', 'env']).log;
+/** The local stack's AWS_* variables (`modelship local env`), read once it is up. */
+async function localEnvironment(): Promise<Record<string, string>> {
+  const exports = (await cli(['local', 'env'])).log;
   return Object.fromEntries(
     [...exports.matchAll(/^export (\w+)='([^']*)'$/gm)].map((match) => [
       match[1] as string,

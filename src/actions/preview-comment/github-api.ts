@@ -64,6 +64,12 @@ export class CommentsApi {
         ...(body !== undefined && { 'content-type': 'application/json' })
       },
       ...(body !== undefined && { body: JSON.stringify(body) })
+    }).catch((error: unknown) => {
+      const cause = (error as { cause?: { message?: string } }).cause?.message ?? String(error);
+      throw new ActionError(
+        `Cannot reach GitHub's API for ${method} ${url}: ${cause}.`,
+        'Check GITHUB_API_URL (set by the runner; GitHub Enterprise Server has its own).'
+      );
     });
     if (response.ok) return response.json();
     const detail = await response.text().catch(() => '');

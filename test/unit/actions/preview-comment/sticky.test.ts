@@ -60,8 +60,12 @@ describe('the GitHub API stand-in', () => {
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ message: 'Bad credentials' });
 
+    for (let index = 0; index < 100; index += 1) github.addComment(REPOSITORY, 1, `note ${index}`);
     const api = new CommentsApi({ apiUrl, token: TOKEN, repository: REPOSITORY, pullRequest: 1 });
-    for (let index = 0; index < 101; index += 1) await api.create(`note ${index}`);
+    expect(await api.create('note 100')).toMatchObject({
+      body: 'note 100',
+      html_url: expect.stringContaining('/pull/1#issuecomment-')
+    });
     const page2 = await fetch(`${apiUrl}/repos/${REPOSITORY}/issues/1/comments?per_page=100&page=2`, {
       headers: { authorization: `Bearer ${TOKEN}` }
     });
@@ -120,6 +124,18 @@ describe('preview-comment run()', () => {
     await expect(
       run({ read: reader({ 'github-token': 'wrong', 'endpoint-name': 'e' }), env: environment(3) })
     ).rejects.toThrow(/answered 401: .*Bad credentials.*GITHUB_TOKEN/);
+  });
+
+  it('says which URL it could not reach', async () => {
+    const api = new CommentsApi({
+      apiUrl: 'http://127.0.0.1:9',
+      token: TOKEN,
+      repository: REPOSITORY,
+      pullRequest: 1
+    });
+    await expect(api.findPreviewComment()).rejects.toThrow(
+      /Cannot reach GitHub's API for GET http:\/\/127\.0\.0\.1:9\/repos\/acme\/diabetes-model\/issues\/1\/comments\?per_page=100&page=1: .*Check GITHUB_API_URL/
+    );
   });
 
   it('says a run that is not for a pull request needs a number', async () => {
