@@ -138,13 +138,17 @@ describe('the starter repository on the local stack', () => {
 
     const synchronized = await preview('synchronize');
     expect(synchronized.status).toBe(0);
-    expect(synchronized.log).toContain('Stack diabetes-model-pr-7: no changes');
+    // The same commit again: the image and version are reused, the expiry is renewed, the comment rewritten.
+    expect(synchronized.log).toContain('Updated the preview comment');
+    expect(github.requests).toContainEqual({
+      method: 'PATCH',
+      path: `/repos/${REPOSITORY}/issues/comments/${String(id)}`
+    });
     comments = github.commentsOn(REPOSITORY, 7);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.id).toBe(id);
     body = comments[0]?.body ?? '';
-    expect(body).toContain('| Model version | `diabetes-model-previews/2` |');
-    expect(body).toContain('previous version `diabetes-model-previews/1`');
+    expect(body).toContain('| Model version | `diabetes-model-previews/1` |');
     expect(body).toContain('No changes: the stack already matched this version.');
 
     const closed = await preview('closed');
@@ -209,12 +213,13 @@ describe('the starter repository on the local stack', () => {
   });
 });
 
+/** The AWS CLI in the account the workflows' roles belong to (a 12-digit key id selects it locally). */
 function awsJson(...args: string[]): unknown {
   return JSON.parse(
     execFileSync('aws', ['--output', 'json', ...args], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, ...stackEnv }
+      env: { ...process.env, ...stackEnv, AWS_ACCESS_KEY_ID: '123456789012' }
     })
   );
 }
