@@ -5,8 +5,9 @@
 import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { minify } from 'terser';
 
 const root = new URL('..', import.meta.url).pathname;
 const execFileAsync = promisify(execFile);
@@ -45,6 +46,7 @@ async function bundle(name) {
       ['build', entries[name], '--out', buildDir, '--minify', '--license', 'licenses.txt', '--quiet'],
       { cwd: root, maxBuffer: 64 * 1024 * 1024 }
     );
+    await minifyChunks(buildDir);
   } catch (error) {
     rmSync(buildDir, { recursive: true, force: true });
     console.error(
@@ -55,4 +57,22 @@ async function bundle(name) {
   rmSync(outDir, { recursive: true, force: true });
   renameSync(buildDir, outDir);
   console.log(`bundled dist/${name}/index.js`);
+}
+
+/**
+ * ncc's --minify covers index.js only, not the chunks it splits off for dynamic imports (the AWS SDK
+ * clients), which are most of a bundle. They get the same treatment: whitespace out and local names
+ * mangled, but function and class names kept, so stack traces still name the functions.
+ */
+async function minifyChunks(dir) {
+  for (const file of readdirSync(dir).filter((name) => /^\d+\.index\.js$/.test(name))) {
+    const path = join(dir, file);
+    const { code } = await minify(readFileSync(path, 'utf8'), {
+      module: true,
+      compress: false,
+      mangle: { keep_classnames: true, keep_fnames: true }
+    });
+    if (code === undefined) throw new Error(`terser returned nothing for ${path}`);
+    writeFileSync(path, code);
+  }
 }

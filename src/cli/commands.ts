@@ -3,8 +3,7 @@ import { down, reset, runningStack, up, type DownResult } from './daemon.js';
 import { formatExports, localStackEnvironment, shellQuote } from './environment.js';
 import type { CommandSpec } from './help.js';
 import { DEFAULT_DATA_DIR, LOCAL_OPTIONS, parseLocalOptions } from './options.js';
-import { RUN_DESCRIPTION, RUN_OPTIONS, runCommand } from './run.js';
-import { serve } from './serve.js';
+import { RUN_DESCRIPTION, RUN_OPTIONS } from './run-options.js';
 
 function downMessage(result: DownResult): string {
   if (result.stopped === 'stack') return 'Local stack stopped.';
@@ -124,7 +123,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'local serve',
     summary: 'run it in the foreground until interrupted (what up starts in the background)',
     options: LOCAL_OPTIONS,
-    run: (args, io) => serve(parseLocalOptions(args), (line) => io.print(line))
+    // Loaded when run: the local stack is most of the CLI's code, which the other commands need not load.
+    run: async (args, io) =>
+      (await import('./serve.js')).serve(parseLocalOptions(args), (line) => io.print(line))
   },
   {
     name: 'run',
@@ -132,6 +133,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     synopsis: 'WORKFLOW [options]',
     description: RUN_DESCRIPTION,
     options: RUN_OPTIONS,
-    run: (args, io) => runCommand(args, io.script, (line) => io.print(line))
+    run: async (args, io) => (await import('./run.js')).runCommand(args, io.script, (line) => io.print(line))
   }
 ];

@@ -102,7 +102,7 @@ export function formatHelp(command: CommandSpec, commands: readonly CommandSpec[
     `Options:\n${columns(
       options.map((option) => [
         `${option === HELP_OPTION ? '-h, ' : ''}--${option.name}${option.value ? ` ${option.value}` : ''}`,
-        option.description
+        option.repeatable ? `${option.description} (repeatable)` : option.description
       ])
     )}`
   );

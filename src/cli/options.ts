@@ -31,6 +31,8 @@ export interface OptionSpec {
   name: string;
   /** The value's placeholder in help, e.g. '<dir>'; an option without one is a switch. */
   value?: string;
+  /** The option may be given several times; its value is then the list of them. */
+  repeatable?: boolean;
   description: string;
 }
 
@@ -68,8 +70,8 @@ export const LOCAL_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export interface ParsedCommandLine {
-  /** A switch's value is true; an option's value is its text. */
-  values: Record<string, string | boolean | undefined>;
+  /** A switch's value is true; an option's value is its text (a repeatable one's, the list of them). */
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -83,14 +85,21 @@ export function parseCommandLine(
   { allowPositionals = false } = {}
 ): ParsedCommandLine {
   try {
+    // Only options with a value are repeatable, so a list is always one of strings.
     return parseArgs({
       args,
       strict: true,
       allowPositionals,
       options: Object.fromEntries(
-        options.map((option) => [option.name, { type: option.value === undefined ? 'boolean' : 'string' }])
+        options.map((option) => [
+          option.name,
+          {
+            type: option.value === undefined ? 'boolean' : 'string',
+            ...(option.repeatable && { multiple: true })
+          }
+        ])
       )
-    });
+    }) as ParsedCommandLine;
   } catch (error) {
     const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
     if (unknown !== undefined) {

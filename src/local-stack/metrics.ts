@@ -10,6 +10,8 @@ export interface MetricObservation {
   /** A CloudWatch StandardUnit: `Count`, `Microseconds`, ... */
   unit: string;
   timestamp: Date;
+  /** The region of the resource the metric is about; the stack's default region if absent. */
+  region?: string;
 }
 
 export type MetricListener = (observation: MetricObservation) => void;

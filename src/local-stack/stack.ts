@@ -22,6 +22,7 @@ import { startStackHosting } from './services/sagemaker/hosting/index.js';
 import { modelRegistryOperations, registryTaggable } from './services/sagemaker/registry/index.js';
 import { tagOperations } from './services/sagemaker/tags.js';
 import { createSageMakerRuntimeService } from './services/sagemaker-runtime/index.js';
+import { createCloudWatchService } from './services/cloudwatch/index.js';
 
 export type { ServiceFactory, StackContext } from './context.js';
 
@@ -46,9 +47,10 @@ const SERVICES: ServiceFactory[] = [
         modelRegistryOperations(),
         tagOperations([registryTaggable, hosting.store.taggable])
       ]),
-      createSageMakerRuntimeService(hosting)
+      createSageMakerRuntimeService(hosting, stack.metrics)
     ];
-  }
+  },
+  (stack) => createCloudWatchService(stack)
 ];
 
 export interface LocalStackOptions {

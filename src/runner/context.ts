@@ -58,6 +58,9 @@ export interface JobContext {
   /** Whether the job may ask for an OIDC token (permissions: id-token: write). */
   idToken: boolean;
   environment: string | undefined;
+  /** The `matrix` and `strategy` contexts of a job run for one combination of its matrix (else empty). */
+  matrix: Record<string, unknown>;
+  strategy: Record<string, unknown>;
   /** Post steps to run at the end of the job, latest first. */
   posts: (() => Promise<void>)[];
   summary: string[];

@@ -13,6 +13,7 @@ import {
   type Contexts,
   type Functions
 } from './expressions.js';
+import { combinationName, expandStrategy } from './matrix.js';
 import type { Conclusion } from './report.js';
 import { contextsFor, functionsFor, hashFiles, runSteps, type StepsScope } from './steps.js';
 import { literal, loadWorkflow, member, type WorkflowFile } from './workflow-file.js';
@@ -136,8 +137,9 @@ export async function runJobs(run: RunContext, call: WorkflowCall): Promise<Reco
     };
     const contexts: Contexts = { github, needs, vars: run.vars, inputs: call.inputs, secrets: call.secrets };
     const started = Date.now();
-    const finish = (result: Conclusion, outputs: Record<string, string> = {}) => {
+    const finish = (result: Conclusion, outputs: Record<string, string> = {}, printed = false) => {
       results[id] = { result, outputs };
+      if (printed) return;
       if (result === 'skipped') run.report.note(`○ Job ${name}: skipped`);
       else run.report.jobEnd(name, result, Date.now() - started);
     };
@@ -158,42 +160,49 @@ export async function runJobs(run: RunContext, call: WorkflowCall): Promise<Reco
         continue;
       }
       const jobToken = member(member(workflow.root, 'jobs'), id);
-      const environment = environmentName(
-        workflow.file,
-        member(jobToken, 'environment'),
-        contexts,
-        functions
-      );
-      if (environment && run.protectedEnvironments.has(environment) && !run.approvals.has(environment)) {
-        run.waiting = { job: name, environment };
-        run.report.note(
-          `\n⏸ Job ${name} deploys to environment '${environment}', which needs approval.\n` +
-            `  Approve it by running again with: --approve ${environment}`
+      const strategyToken = member(jobToken, 'strategy');
+      if (strategyToken === undefined) {
+        const single = await runJobInstance(run, call, jobToken, { name, github, needs, idToken }, contexts);
+        if (single === undefined) break;
+        finish(single.result, single.outputs, true);
+        continue;
+      }
+      const strategy = expandStrategy(evaluateToken(workflow.file, strategyToken, contexts, functions), name);
+      const instances: JobResult[] = [];
+      for (const [index, matrix] of strategy.combinations.entries()) {
+        const instanceName = combinationName(name, matrix);
+        if (strategy.failFast && instances.some((instance) => instance.result === 'failure')) {
+          run.report.note(`⊘ Job ${instanceName}: cancelled (fail-fast: another combination failed)`);
+          instances.push({ result: 'cancelled', outputs: {} });
+          continue;
+        }
+        const strategyContext = {
+          'fail-fast': strategy.failFast,
+          'job-index': index,
+          'job-total': strategy.combinations.length,
+          'max-parallel': strategy.combinations.length
+        };
+        const instance = await runJobInstance(
+          run,
+          call,
+          jobToken,
+          { name: instanceName, github, needs, idToken, matrix, strategy: strategyContext },
+          { ...contexts, matrix, strategy: strategyContext }
         );
-        break;
+        if (instance === undefined) break;
+        instances.push(instance);
       }
-      run.report.jobStart(name);
-      const release = await holdConcurrency(
-        run,
-        workflow.file,
-        member(jobToken, 'concurrency'),
-        contexts,
-        functions
-      );
-      try {
-        const { context, scope } = await runJob(run, call, jobToken, {
-          name,
-          github,
-          needs,
-          environment,
-          idToken
-        });
-        finish(context.status, jobOutputs(run, workflow.file, job.outputs, context, scope));
-        const markdown = context.summary.join('\n').trim();
-        if (markdown) run.summaries.push({ job: name, markdown });
-      } finally {
-        release();
-      }
+      if (run.waiting) break;
+      // As on GitHub: the job fails when a combination failed; its outputs are the last combination's.
+      const conclusions = instances.map((instance) => instance.result);
+      const result = conclusions.includes('failure')
+        ? 'failure'
+        : conclusions.includes('cancelled')
+          ? 'cancelled'
+          : 'success';
+      const outputs: Record<string, string> = {};
+      for (const instance of instances) Object.assign(outputs, instance.outputs);
+      finish(result, outputs, true);
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       run.report.note(`  Error: ${run.masker.mask(error.message)}`);
@@ -201,6 +210,66 @@ export async function runJobs(run: RunContext, call: WorkflowCall): Promise<Reco
     }
   }
   return results;
+}
+
+/**
+ * Runs one job (or one combination of a matrix job): its environment's approval gate, its concurrency
+ * group, its steps. Undefined when it stops at the gate.
+ */
+async function runJobInstance(
+  run: RunContext,
+  call: WorkflowCall,
+  jobToken: TemplateToken | undefined,
+  job: Pick<JobContext, 'name' | 'github' | 'needs' | 'idToken'> &
+    Partial<Pick<JobContext, 'matrix' | 'strategy'>>,
+  contexts: Contexts
+): Promise<JobResult | undefined> {
+  const { workflow } = call;
+  const functions: Functions = {
+    status: needsStatus(run, Object.values(job.needs) as JobResult[]),
+    hashFiles: (patterns) => hashFiles(run.sources.workspace, patterns)
+  };
+  const environment = environmentName(workflow.file, member(jobToken, 'environment'), contexts, functions);
+  if (environment && run.protectedEnvironments.has(environment) && !run.approvals.has(environment)) {
+    run.waiting = { job: job.name, environment };
+    run.report.note(
+      `\n⏸ Job ${job.name} deploys to environment '${environment}', which needs approval.\n` +
+        `  Approve it by running again with: --approve ${environment}`
+    );
+    return undefined;
+  }
+  const started = Date.now();
+  run.report.jobStart(job.name);
+  try {
+    const release = await holdConcurrency(
+      run,
+      workflow.file,
+      member(jobToken, 'concurrency'),
+      contexts,
+      functions
+    );
+    try {
+      const { context, scope } = await runJob(run, call, jobToken, {
+        matrix: {},
+        strategy: {},
+        ...job,
+        environment
+      });
+      const outputs = jobOutputs(run, workflow.file, member(jobToken, 'outputs'), context, scope);
+      const markdown = context.summary.join('\n').trim();
+      if (markdown) run.summaries.push({ job: job.name, markdown });
+      run.report.jobEnd(job.name, context.status, Date.now() - started);
+      return { result: context.status, outputs };
+    } finally {
+      release();
+    }
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    run.report.note(`  Error: ${run.masker.mask(error.message)}`);
+    const result = run.cancellation.cancelled ? 'cancelled' : 'failure';
+    run.report.jobEnd(job.name, result, Date.now() - started);
+    return { result, outputs: {} };
+  }
 }
 
 function environmentName(
@@ -243,7 +312,7 @@ async function runJob(
   run: RunContext,
   call: WorkflowCall,
   jobToken: TemplateToken | undefined,
-  job: Pick<JobContext, 'name' | 'github' | 'needs' | 'environment' | 'idToken'>
+  job: Pick<JobContext, 'name' | 'github' | 'needs' | 'environment' | 'idToken' | 'matrix' | 'strategy'>
 ): Promise<{ context: JobContext; scope: StepsScope }> {
   const { workflow } = call;
   const context: JobContext = {

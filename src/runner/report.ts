@@ -1,32 +1,32 @@
 import { appendFileSync } from 'node:fs';
 import type { Annotation, StepOutputSink } from './commands.js';
+import { seconds } from './duration.js';
+import { Progress, type Terminal } from './progress.js';
 
 export type Conclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
 
 const MARKS: Record<Conclusion, string> = { success: '✓', failure: '✗', cancelled: '⊘', skipped: '○' };
 
-export function seconds(milliseconds: number): string {
-  return milliseconds < 60_000
-    ? `${(milliseconds / 1000).toFixed(1)}s`
-    : `${Math.floor(milliseconds / 60_000)}m${Math.round((milliseconds % 60_000) / 1000)}s`;
-}
-
 /**
  * The run's log as plain lines (CI-friendly): jobs and steps with status and duration, step output indented,
- * `::group::` contents folded to their title (replayed when the step fails), everything also appended to a
- * log file. Every text it gets is already masked.
+ * `::group::` contents folded to their title (replayed when the step fails), live progress of the running
+ * step (see Progress), everything also appended to a log file. Every text it gets is already masked.
  */
 export class Report {
   readonly annotations: Annotation[] = [];
+  private readonly progress: Progress;
 
   constructor(
-    private readonly print: (text: string) => void,
+    print: (text: string) => void,
     private readonly logFile: string | undefined,
-    private readonly debug = false
-  ) {}
+    private readonly debug = false,
+    terminal?: Terminal
+  ) {
+    this.progress = new Progress(terminal, print);
+  }
 
   private emit(text: string, toConsole = true): void {
-    if (toConsole) this.print(text);
+    if (toConsole) this.progress.printLine(text);
     if (this.logFile) appendFileSync(this.logFile, `${text}\n`);
   }
 
@@ -52,14 +52,17 @@ export class Report {
     const folded: string[] = [];
     let group: string[] | undefined;
     this.emit(`  ▸ ${name}`);
+    this.progress.start(name);
     const sink: StepOutputSink = {
       line: (text) => {
+        this.progress.update(text);
         if (group) {
           group.push(text);
           this.emit(`    ${text}`, false);
         } else this.emit(`    ${text}`);
       },
       groupStart: (title) => {
+        this.progress.update(title);
         group = [];
         this.emit(`    ▸ ${title}`);
       },
@@ -77,10 +80,11 @@ export class Report {
       debug: (text) => this.emit(`    ##[debug]${text}`, this.debug)
     };
     const end = (outcome: Conclusion, note?: string) => {
+      this.progress.stop();
       if (group) folded.push(...group);
       if (outcome === 'failure' && folded.length > 0) {
         this.emit('    ── folded output of the failed step ──');
-        for (const line of folded) this.print(`    ${line}`);
+        for (const line of folded) this.progress.printLine(`    ${line}`);
       }
       const suffix = note ? `, ${note}` : '';
       this.emit(`  ${MARKS[outcome]} ${name} (${seconds(Date.now() - started)}${suffix})`);

@@ -7,7 +7,9 @@ import { describeTrigger, triggerMismatch, type EventName, type Payload } from '
 import { asString, type Functions } from './expressions.js';
 import { githubContext, holdConcurrency, runJobs, type JobResult } from './jobs.js';
 import { Cancellation } from './process.js';
-import { Report, seconds } from './report.js';
+import { seconds } from './duration.js';
+import type { Terminal } from './progress.js';
+import { Report } from './report.js';
 import { isForkPullRequest, type CredentialsProvider } from './stand-ins.js';
 import { hashFiles } from './steps.js';
 import { protectedEnvironments } from './environments.js';
@@ -32,6 +34,8 @@ export interface RunOptions {
   /** Run numbers, logs, summaries and concurrency locks of this repository's runs. */
   stateDir: string;
   print: (text: string) => void;
+  /** stdout when it is a terminal: the running step's progress is drawn on it (else plain lines). */
+  terminal?: Terminal | undefined;
 }
 
 /** Exit codes: the workflow succeeded, failed, or stopped at a job waiting for an environment's approval. */
@@ -119,7 +123,8 @@ export async function runWorkflow(options: RunOptions): Promise<number> {
   const report = new Report(
     (text) => options.print(text),
     join(runDir, 'log.txt'),
-    Boolean(options.secrets['ACTIONS_STEP_DEBUG'])
+    Boolean(options.secrets['ACTIONS_STEP_DEBUG']),
+    options.terminal
   );
   const cancellation = new Cancellation();
   const run: RunContext = {

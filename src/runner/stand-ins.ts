@@ -50,13 +50,26 @@ export function isForkPullRequest(trigger: Trigger): boolean {
   return trigger.eventName === 'pull_request' && head !== undefined && head !== trigger.repository;
 }
 
+/** Why GitHub would give the job no OIDC token, if it would not. */
 function tokenRefusal(job: JobContext): string | undefined {
-  if (isForkPullRequest(job.run.trigger))
-    return 'This run is a pull request from a fork: GitHub gives it no OIDC token, so no AWS role can be assumed.';
+  const { trigger } = job.run;
+  if (isForkPullRequest(trigger))
+    return (
+      `this run is a pull request from the fork ${trigger.payload.pull_request?.head?.repo?.full_name ?? ''}, ` +
+      `and GitHub gives such runs no OIDC token ('id-token: write' is not honoured), so no AWS role can be ` +
+      'assumed: deploy pull requests from branches of this repository, or skip AWS steps for forks.'
+    );
   if (!job.idToken)
-    return "The job may not request an OIDC token: give it (or the workflow) 'permissions: id-token: write'.";
+    return "the job may not request an OIDC token: give it (or the workflow) 'permissions: id-token: write'.";
   return undefined;
 }
+
+/** What aws-actions/configure-aws-credentials (v4) prints when the runner gives it no OIDC token. */
+export const NO_TOKEN_HINT =
+  'It looks like you might be trying to authenticate with OIDC. Did you mean to set the `id-token` permission? ' +
+  'If you are not trying to authenticate with OIDC and the action is working successfully, you can ignore this message.';
+export const NO_CREDENTIALS_ERROR =
+  'Credentials could not be loaded, please check your action inputs: Could not load credentials from any providers';
 
 /** The local stack: tokens from its OIDC issuer (GitHub's claims), roles through its STS. */
 export function localStackCredentials(endpoint: string): CredentialsProvider {
@@ -76,8 +89,6 @@ export function localStackCredentials(endpoint: string): CredentialsProvider {
           }
         : {},
     async assumeRole(job, request, log) {
-      const refusal = tokenRefusal(job);
-      if (refusal) throw new Error(refusal);
       const query = tokenQuery(job);
       query.set('audience', request.audience);
       const response = await fetch(`${endpoint}/_modelship/oidc/token?${query.toString()}`);
@@ -120,8 +131,7 @@ export function localStackCredentials(endpoint: string): CredentialsProvider {
 export function awsCredentials(): CredentialsProvider {
   return {
     stepEnvironment: () => ({}),
-    async assumeRole(job, request) {
-      if (isForkPullRequest(job.run.trigger)) throw new Error(tokenRefusal(job));
+    async assumeRole(_job, request) {
       const answer = await new STSClient({ region: request.region }).send(
         new AssumeRoleCommand({ RoleArn: request.roleArn, RoleSessionName: request.sessionName })
       );
@@ -144,6 +154,13 @@ async function configureAwsCredentials(
       "aws-actions/configure-aws-credentials: the stand-in needs 'role-to-assume' (OIDC role assumption)."
     );
   sink.line(`modelship stand-in for aws-actions/configure-aws-credentials: assuming ${roleArn} in ${region}`);
+  const refusal = tokenRefusal(job);
+  if (refusal) {
+    // As the real action fails without a token (and no credentials: the runner has none on GitHub).
+    sink.line(NO_TOKEN_HINT);
+    sink.annotation({ level: 'notice', message: `No OIDC token on GitHub: ${refusal}`, where: '' });
+    throw new Error(NO_CREDENTIALS_ERROR);
+  }
   const credentials = await job.run.credentials.assumeRole(
     job,
     {

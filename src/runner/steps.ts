@@ -20,7 +20,7 @@ import {
   type Contexts,
   type Functions
 } from './expressions.js';
-import { nodeFor } from './node-runtime.js';
+import { compileCacheEnvironment, nodeFor } from './node-runtime.js';
 import { runProcess } from './process.js';
 import type { Conclusion } from './report.js';
 import { runStandIn, type Execution } from './stand-ins.js';
@@ -64,8 +64,8 @@ export function contextsFor(job: JobContext, scope: StepsScope, env = job.env): 
       temp: run.tempDir,
       tool_cache: join(run.tempDir, 'tool-cache')
     },
-    strategy: {},
-    matrix: {}
+    strategy: job.strategy,
+    matrix: job.matrix
   };
 }
 
@@ -332,7 +332,7 @@ async function runNodeScript(
     sink,
     node,
     [join(actionDir, script)],
-    { ...env, ...files.paths },
+    { ...compileCacheEnvironment(env), ...env, ...files.paths },
     job.run.sources.workspace,
     timeoutMs
   );

@@ -474,7 +474,7 @@ export async function sendHostile(endpoint: string, request: HostileRequest): Pr
     ...(body !== undefined && { body }),
     ...(request.streamBytes !== undefined && { duplex: 'half' }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-  } as RequestInit);
+  });
   return {
     status: response.status,
     contentType: response.headers.get('content-type') ?? '',

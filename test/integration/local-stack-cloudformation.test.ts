@@ -22,6 +22,10 @@ Resources:
   Alarm:
     Type: AWS::CloudWatch::Alarm
     Properties:
+      Namespace: Modelship/Test
+      MetricName: Errors
+      Statistic: Sum
+      Period: 60
       ComparisonOperator: GreaterThanThreshold
       EvaluationPeriods: 1
       Threshold: !Ref Threshold

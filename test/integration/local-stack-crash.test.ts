@@ -306,7 +306,7 @@ describe('a local stack killed during stack operations', () => {
           Body: Buffer.from('1')
         })
       );
-      expect(JSON.parse(Buffer.from(response.Body!).toString('utf8'))).toMatchObject({ version: 'v1' });
+      expect(JSON.parse(Buffer.from(response.Body).toString('utf8'))).toMatchObject({ version: 'v1' });
       expect(await containers()).toHaveLength(1);
     },
     DOCKER_TIMEOUT_MS

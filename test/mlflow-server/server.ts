@@ -72,6 +72,9 @@ const invalid = (message: string) => new MlflowError(400, 'INVALID_PARAMETER_VAL
 type Parameters = Record<string, unknown>;
 type Handler = (parameters: Parameters) => unknown;
 
+/** A parameter as text: a string as given, anything else (a number in a JSON body) as its JSON. */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 export async function startMlflowServer(options: MlflowServerOptions = {}): Promise<RunningMlflowServer> {
   const models = new Map<string, RegisteredModel>();
   const requests: RecordedRequest[] = [];
@@ -100,7 +103,7 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
     if (!Array.isArray(tags)) throw invalid("Invalid value for parameter 'tags'");
     return tags.map((tag: Parameters) => ({
       key: requireString(tag, 'key'),
-      value: String(tag['value'] ?? '')
+      value: asText(tag['value'] ?? '')
     }));
   };
   const aliasesOf = (model: RegisteredModel, version: string) =>
@@ -205,7 +208,7 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
       const offset =
         parameters['page_token'] === undefined
           ? 0
-          : Number(Buffer.from(String(parameters['page_token']), 'base64').toString());
+          : Number(Buffer.from(asText(parameters['page_token']), 'base64').toString());
       const page = matching.slice(offset, offset + maxResults);
       const next = offset + maxResults;
       return {
@@ -219,7 +222,7 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
       const key = requireString(parameters, 'key');
       version.tags = [
         ...version.tags.filter((tag) => tag.key !== key),
-        { key, value: String(parameters['value'] ?? '') }
+        { key, value: asText(parameters['value'] ?? '') }
       ];
       return {};
     },

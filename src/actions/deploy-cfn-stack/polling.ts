@@ -51,6 +51,12 @@ export class Backoff {
 
 export const DEFAULT_BACKOFF: BackoffLimits = { minMs: 200, maxMs: 10_000, quietFraction: 0.125 };
 
+/**
+ * A stack operation's events: with a floor of half a second, the end of a busy operation is still seen
+ * within half a second, at about 40 % fewer calls than a 200 ms floor when events come every few hundred ms.
+ */
+export const STACK_BACKOFF: BackoffLimits = { minMs: 500, maxMs: 10_000, quietFraction: 0.125 };
+
 /** True for the errors AWS returns when a caller polls too fast (after the SDK's own retries). */
 export function isThrottling(error: unknown): boolean {
   const name = (error as { name?: unknown } | undefined)?.name;

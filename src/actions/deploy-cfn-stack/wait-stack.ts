@@ -3,7 +3,7 @@ import { ActionError } from '../../lib/errors.js';
 import { StackEventCursor } from './event-cursor.js';
 import { formatEvent, isStackEvent } from './events.js';
 import type { Clock } from '../../lib/clock.js';
-import { Backoff, isThrottling } from './polling.js';
+import { Backoff, isThrottling, STACK_BACKOFF } from './polling.js';
 import { isInProgress, isTerminal } from './stack-state.js';
 import { describeStack } from './stacks.js';
 import type { Log } from '../../lib/log.js';
@@ -31,7 +31,7 @@ export type StackWaitResult =
  */
 export async function waitForStackOperation(wait: StackWait): Promise<StackWaitResult> {
   const { client, stackId, cursor, clock, log } = wait;
-  const backoff = new Backoff(clock);
+  const backoff = new Backoff(clock, STACK_BACKOFF);
   const events: StackEvent[] = [];
   let lastStatus = '';
   for (;;) {

@@ -1,4 +1,20 @@
-import type { OperationInput } from '../wire/types.js';
+import type { DescribeStacksCommandInput } from '@aws-sdk/client-cloudformation';
+import type { CreateRepositoryCommandInput, TagResourceCommandInput } from '@aws-sdk/client-ecr';
+import type {
+  GetOpenIDConnectProviderCommandInput,
+  GetPolicyCommandInput,
+  GetRoleCommandInput
+} from '@aws-sdk/client-iam';
+import type {
+  AddTagsCommandInput,
+  DescribeEndpointCommandInput,
+  DescribeEndpointConfigCommandInput,
+  DescribeModelCommandInput,
+  DescribeModelPackageCommandInput,
+  DescribeModelPackageGroupCommandInput
+} from '@aws-sdk/client-sagemaker';
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+import type { OperationInput, WireInput } from '../wire/types.js';
 import { partitionOf } from './partition.js';
 
 /** Where a request acts: its region and account. */
@@ -6,6 +22,18 @@ export interface RequestScope {
   region: string;
   accountId: string;
 }
+
+/** The SageMaker members that name a resource, with the resource type of its ARN. */
+type SageMakerNamed = DescribeEndpointCommandInput &
+  DescribeEndpointConfigCommandInput &
+  DescribeModelCommandInput &
+  DescribeModelPackageGroupCommandInput;
+const SAGEMAKER_NAMED: [keyof SageMakerNamed, string][] = [
+  ['EndpointName', 'endpoint'],
+  ['EndpointConfigName', 'endpoint-config'],
+  ['ModelName', 'model'],
+  ['ModelPackageGroupName', 'model-package-group']
+];
 
 /**
  * The resource ARN IAM authorizes a request against, read from the request as AWS does for the main
@@ -16,8 +44,9 @@ export function requestedResource(service: string, input: OperationInput, scope:
   const partition = partitionOf(scope.region);
   const regional = (resourceType: string) =>
     `arn:${partition}:${service}:${scope.region}:${scope.accountId}:${resourceType}`;
-  const text = (member: string): string | undefined => {
-    const value: unknown = input[member];
+  // Typed by the operation that has the member, so a misspelt member name does not compile.
+  const text = <In>(member: keyof In & string): string | undefined => {
+    const value = (input as WireInput<In>)[member];
     return typeof value === 'string' && value.length > 0 ? value : undefined;
   };
   const arnOr = (value: string, build: (name: string) => string) =>
@@ -25,34 +54,36 @@ export function requestedResource(service: string, input: OperationInput, scope:
 
   switch (service) {
     case 'cloudformation': {
-      const stack = text('StackName');
+      const stack = text<DescribeStacksCommandInput>('StackName');
       return stack ? arnOr(stack, (name) => regional(`stack/${name}/*`)) : '*';
     }
     case 'ecr': {
-      const repository = text('repositoryName');
+      const repository = text<CreateRepositoryCommandInput>('repositoryName');
       if (repository) return regional(`repository/${repository}`);
-      return text('resourceArn') ?? '*';
+      return text<TagResourceCommandInput>('resourceArn') ?? '*';
     }
     case 'sagemaker': {
-      const named: [string, string][] = [
-        ['EndpointName', 'endpoint'],
-        ['EndpointConfigName', 'endpoint-config'],
-        ['ModelName', 'model'],
-        ['ModelPackageGroupName', 'model-package-group']
-      ];
-      for (const [member, resourceType] of named) {
-        const value = text(member);
+      for (const [member, resourceType] of SAGEMAKER_NAMED) {
+        const value = text<SageMakerNamed>(member);
         if (value) return arnOr(value, (name) => regional(`${resourceType}/${name.toLowerCase()}`));
       }
-      return text('ModelPackageName') ?? text('ResourceArn') ?? '*';
+      return (
+        text<DescribeModelPackageCommandInput>('ModelPackageName') ??
+        text<AddTagsCommandInput>('ResourceArn') ??
+        '*'
+      );
     }
     case 'iam': {
-      const role = text('RoleName');
+      const role = text<GetRoleCommandInput>('RoleName');
       if (role) return `arn:${partition}:iam::${scope.accountId}:role/${role}`;
-      return text('PolicyArn') ?? text('OpenIDConnectProviderArn') ?? '*';
+      return (
+        text<GetPolicyCommandInput>('PolicyArn') ??
+        text<GetOpenIDConnectProviderCommandInput>('OpenIDConnectProviderArn') ??
+        '*'
+      );
     }
     case 'sts':
-      return text('RoleArn') ?? '*';
+      return text<AssumeRoleCommandInput>('RoleArn') ?? '*';
     default:
       return '*';
   }

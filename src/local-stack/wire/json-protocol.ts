@@ -7,6 +7,7 @@ type JsonService = {
   targetPrefix: string;
   jsonVersion: '1.0' | '1.1';
   operations: Record<string, (input: OperationInput, context: RequestContext) => unknown>;
+  queryErrors?: Readonly<Record<string, string>>;
 };
 
 /** AWS JSON 1.0/1.1: POST /, X-Amz-Target: <prefix>.<Operation>, JSON body in and out. */
@@ -33,23 +34,31 @@ export async function handleJsonRequest(
       body: JSON.stringify(toJsonWire(output ?? {}))
     };
   } catch (error) {
-    return jsonErrorResponse(error, contentType, context.requestId);
+    return jsonErrorResponse(error, contentType, context.requestId, service.queryErrors);
   }
 }
 
-export function jsonErrorResponse(error: unknown, contentType: string, requestId: string): WireResponse {
+export function jsonErrorResponse(
+  error: unknown,
+  contentType: string,
+  requestId: string,
+  queryErrors?: Readonly<Record<string, string>>
+): WireResponse {
   const serviceError =
     error instanceof AwsServiceError
       ? error
       : new AwsServiceError('InternalFailure', error instanceof Error ? error.message : String(error), 500);
+  const shape = ownMember(queryErrors, serviceError.code);
+  const type = shape ?? serviceError.code;
   return {
     status: serviceError.status,
     headers: {
       'content-type': contentType,
       'x-amzn-requestid': requestId,
-      'x-amzn-errortype': serviceError.code
+      'x-amzn-errortype': type,
+      ...(shape !== undefined && { 'x-amzn-query-error': `${serviceError.code};${serviceError.fault}` })
     },
-    body: JSON.stringify({ __type: serviceError.code, message: serviceError.message })
+    body: JSON.stringify({ __type: type, message: serviceError.message })
   };
 }
 

@@ -121,6 +121,12 @@ export type ServiceDefinition =
       operations: OperationTable;
       /** Body limits of operations whose inputs AWS lets grow past the JSON protocol's default. */
       bodyLimits?: Record<string, number>;
+      /**
+       * Services that moved from Query to JSON (`awsQueryCompatible` in their model): each Query error code
+       * the operations throw, with the model's error shape it is sent as. SDKs read the code back from
+       * the `x-amzn-query-error` header, so callers see the codes the Query API always had.
+       */
+      queryErrors?: Readonly<Record<string, string>>;
     }
   | {
       protocol: 'query';

@@ -12,6 +12,29 @@ describe('modelship run (command line)', () => {
     for (const flag of ['--event', '--payload', '--secret', '--approve', '--target', '--action-dir']) {
       expect(help).toContain(flag);
     }
+    expect(help).toMatch(/--approve <environment> +approve the jobs .* \(repeatable\)/);
+  });
+
+  it('takes a repeatable option several times, as the one option table declares', async () => {
+    await expect(
+      runCommand(
+        [
+          'nope.yml',
+          '--target',
+          'aws',
+          '--secret',
+          'A=1',
+          '--secret',
+          'B=2',
+          '--approve',
+          'x',
+          '--approve',
+          'y'
+        ],
+        'cli.js',
+        () => undefined
+      )
+    ).rejects.toThrow(/Cannot read the workflow nope\.yml/);
   });
 
   it.each([
@@ -19,11 +42,12 @@ describe('modelship run (command line)', () => {
     [['deploy.yml', '--event', 'release'], /--event 'release' is not one of push, pull_request/],
     [['deploy.yml', '--target', 'gcp'], /--target 'gcp' must be local or aws/],
     [['deploy.yml', '--input', 'novalue'], /--input 'novalue' must be NAME=VALUE/],
-    [['deploy.yml', '--bogus'], /Unknown option '--bogus'/]
+    [['deploy.yml', '--bogus'], /Unknown option '--bogus'/],
+    [['deploy.yml', '--secrets', 'A=1'], /Unknown option '--secrets'\. Did you mean --secret\?/]
   ])('refuses %j as a usage error', async (args, message) => {
-    const run = runCommand(args as string[], 'cli.js', () => undefined);
+    const run = runCommand(args, 'cli.js', () => undefined);
     await expect(run).rejects.toThrow(UsageError);
-    await expect(runCommand(args as string[], 'cli.js', () => undefined)).rejects.toThrow(message);
+    await expect(runCommand(args, 'cli.js', () => undefined)).rejects.toThrow(message);
   });
 
   it('names a workflow file it cannot find', async () => {

@@ -4,8 +4,14 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireGroup } from '../../../src/runner/concurrency.js';
+import { cacheDirectory } from '../../../src/runner/node-runtime.js';
 import { EXIT, runWorkflow, type RunOptions } from '../../../src/runner/run.js';
-import { awsCredentials } from '../../../src/runner/stand-ins.js';
+import {
+  awsCredentials,
+  NO_CREDENTIALS_ERROR,
+  NO_TOKEN_HINT,
+  type CredentialsProvider
+} from '../../../src/runner/stand-ins.js';
 import { PROJECT_ROOT } from '../../helpers/action-runner.js';
 
 // The runner's semantics on small workflows of our own (test/fixtures/workflows), run for real: bash steps,
@@ -85,6 +91,7 @@ describe('modelship run', () => {
     expect(exitCode).toBe(EXIT.success);
     expect(log).toMatch(/greet said 'Hello, local\/[^!]+!'/);
     expect(log).toMatch(/post step: greeted local\//);
+    expect(log).toContain(`compile cache: ${join(cacheDirectory(), 'node-compile-cache')}`);
     expect(log).toContain("twice said 'echo echo' and env TWICE=yes");
     const runs = join(workspace, '.local-stack/runs');
     const summaries = readdirSync(runs)
@@ -100,6 +107,21 @@ describe('modelship run', () => {
     expect(log).toContain('● Job build / make');
     expect(log).toContain('secret visible: true');
     expect(log).toContain('called workflow said model-plain-x2 (result success)');
+  });
+
+  it('runs a matrix job once per combination, with fail-fast, and the job result and outputs after it', async () => {
+    const { exitCode, log } = await run('matrix.yml');
+    expect(exitCode).toBe(EXIT.failure);
+    expect(log).toContain('combination 0/4: python=3.11 os=linux experimental=true');
+    expect(log).toContain('combination 1/4: python=3.12 os=linux experimental=true');
+    expect(log).toContain('combination 2/4: python=3.12 os=mac experimental=');
+    expect(log).toContain('combination 3/4: python=3.13 os=windows experimental=');
+    expect(log).toContain('✓ Job test (3.12, mac): success');
+    expect(log).not.toContain('python=3.11 os=mac');
+    expect(log).toContain('test=success last=3.13-windows');
+    expect(log).toContain('✓ Job fail-fast (1): success');
+    expect(log).toContain('✗ Job fail-fast (2): failure');
+    expect(log).toContain('⊘ Job fail-fast (3): cancelled (fail-fast');
   });
 
   it('stops at a job deploying to a protected environment until it is approved', async () => {
@@ -203,5 +225,47 @@ describe('modelship run', () => {
     expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ runId: 'newer' });
     release();
     expect(existsSync(lockFile)).toBe(false);
+  });
+
+  describe('configure-aws-credentials on a pull request', () => {
+    // Records whether the stand-in asked the target for the role; keeps the job's own credentials.
+    function recordingCredentials(): CredentialsProvider & { asked: string[] } {
+      const asked: string[] = [];
+      return {
+        asked,
+        stepEnvironment: () => ({}),
+        assumeRole: (_job, request) => {
+          asked.push(request.roleArn);
+          return Promise.resolve(undefined);
+        }
+      };
+    }
+
+    it('fails for a fork (head repository ≠ base repository) as the real action does: GitHub gives it no token', async () => {
+      const credentials = recordingCredentials();
+      const { exitCode, log } = await run('aws.yml', {
+        event: 'pull_request',
+        payloadFile: join(workspace, 'payloads/pull-request-fork.json'),
+        credentials
+      });
+      expect(exitCode).toBe(EXIT.failure);
+      expect(log).toContain(NO_TOKEN_HINT);
+      expect(log).toContain(`Error: ${NO_CREDENTIALS_ERROR}`);
+      expect(log).toContain('pull request from the fork contributor/starter-model');
+      expect(log).toContain('○ Run echo "deployed a preview" (skipped)');
+      expect(credentials.asked).toEqual([]);
+    });
+
+    it('assumes the role for a pull request from a branch of the repository', async () => {
+      const credentials = recordingCredentials();
+      const { exitCode, log } = await run('aws.yml', {
+        event: 'pull_request',
+        payloadFile: join(workspace, 'payloads/pull-request-branch.json'),
+        credentials
+      });
+      expect(exitCode).toBe(EXIT.success);
+      expect(log).toContain('✓ Run echo "deployed a preview"');
+      expect(credentials.asked).toEqual(['arn:aws:iam::123456789012:role/modelship-preview']);
+    });
   });
 });

@@ -12,6 +12,7 @@ import { stackOperations } from './operations/stacks.js';
 import { recoverInterruptedOperations } from './recover.js';
 import { createLocalRecordProviders } from './resources/local-records.js';
 import { createIamProviders } from './resources/iam.js';
+import { createCloudWatchProviders } from './resources/cloudwatch.js';
 import { createSageMakerProviders } from './resources/sagemaker.js';
 import type { ResourceProvider } from './resources/types.js';
 import { StackStore } from './store.js';
@@ -42,7 +43,7 @@ export function createResourceProviders(
     Object.create(null) as Record<string, ResourceProvider>,
     createLocalRecordProviders(),
     createSageMakerProviders({ invoke, pollIntervalMs }),
-    createIamProviders(invoke)
+    { ...createIamProviders(invoke), ...createCloudWatchProviders(invoke) }
   );
 }
 

@@ -1,5 +1,26 @@
+import type {
+  DeleteLifecyclePolicyCommandInput,
+  DeleteLifecyclePolicyCommandOutput,
+  GetLifecyclePolicyCommandInput,
+  GetLifecyclePolicyCommandOutput,
+  GetLifecyclePolicyPreviewCommandInput,
+  GetLifecyclePolicyPreviewCommandOutput,
+  ImageIdentifier as SdkImageIdentifier,
+  LifecyclePolicyPreviewFilter,
+  PutLifecyclePolicyCommandInput,
+  PutLifecyclePolicyCommandOutput,
+  StartLifecyclePolicyPreviewCommandInput,
+  StartLifecyclePolicyPreviewCommandOutput
+} from '@aws-sdk/client-ecr';
 import { AwsServiceError } from '../../wire/errors.js';
-import { wireMembers, type Operation, type OperationInput, type RequestContext } from '../../wire/types.js';
+import {
+  defineOperations,
+  wireMembers,
+  wireText,
+  type OperationTable,
+  type RequestContext,
+  type WireInput
+} from '../../wire/types.js';
 import { paginate } from '../../wire/pagination.js';
 import type { LocalRegistry } from '../../registry/index.js';
 import { invalidParameter, lifecyclePolicyNotFound } from './errors.js';
@@ -15,6 +36,17 @@ interface Preview {
 }
 
 const TAG_STATUSES = ['TAGGED', 'UNTAGGED', 'ANY'] as const;
+
+type LifecycleOperations = {
+  PutLifecyclePolicy: [PutLifecyclePolicyCommandInput, PutLifecyclePolicyCommandOutput];
+  GetLifecyclePolicy: [GetLifecyclePolicyCommandInput, GetLifecyclePolicyCommandOutput];
+  DeleteLifecyclePolicy: [DeleteLifecyclePolicyCommandInput, DeleteLifecyclePolicyCommandOutput];
+  StartLifecyclePolicyPreview: [
+    StartLifecyclePolicyPreviewCommandInput,
+    StartLifecyclePolicyPreviewCommandOutput
+  ];
+  GetLifecyclePolicyPreview: [GetLifecyclePolicyPreviewCommandInput, GetLifecyclePolicyPreviewCommandOutput];
+};
 
 /**
  * Applies repositories' lifecycle policies for real: expired images are deleted from the registry.
@@ -93,20 +125,17 @@ export class LifecycleRunner {
 }
 
 /** PutLifecyclePolicy, GetLifecyclePolicy, DeleteLifecyclePolicy and the lifecycle policy preview. */
-export function lifecycleOperations(
-  store: RepositoryStore,
-  runner: LifecycleRunner
-): Record<string, Operation> {
+export function lifecycleOperations(store: RepositoryStore, runner: LifecycleRunner): OperationTable {
   const previews = new WeakMap<RepositoryRecord, Preview>();
   const answer = (record: RepositoryRecord, context: RequestContext) => ({
     registryId: context.accountId,
     repositoryName: record.repositoryName
   });
 
-  return {
+  return defineOperations<LifecycleOperations>({
     PutLifecyclePolicy: async (input, context) => {
       const record = existingRepository(input, context, store);
-      record.lifecyclePolicyText = validateLifecyclePolicy(input['lifecyclePolicyText']);
+      record.lifecyclePolicyText = validateLifecyclePolicy(input.lifecyclePolicyText);
       store.save();
       await runner.applyNow(record.repositoryName);
       return { ...answer(record, context), lifecyclePolicyText: record.lifecyclePolicyText };
@@ -137,7 +166,7 @@ export function lifecycleOperations(
 
     StartLifecyclePolicyPreview: async (input, context) => {
       const record = existingRepository(input, context, store);
-      const given: unknown = input['lifecyclePolicyText'];
+      const given: unknown = input.lifecyclePolicyText;
       const text = given !== undefined ? validateLifecyclePolicy(given) : record.lifecyclePolicyText;
       if (text === undefined) throw lifecyclePolicyNotFound(record.repositoryName, context.accountId);
       // Computed before answering, so the first GetLifecyclePolicyPreview is already COMPLETE.
@@ -157,8 +186,8 @@ export function lifecycleOperations(
       }
       const selected = previewSelection(preview.expiries, input);
       const { items: page, nextToken } = paginate(selected, {
-        token: input['nextToken'],
-        pageSize: previewMaxResults(input['maxResults']) ?? 100,
+        token: input.nextToken,
+        pageSize: previewMaxResults(input.maxResults) ?? 100,
         invalidToken: () => invalidParameter('nextToken', 'must be a token returned by a previous call')
       });
       return {
@@ -176,11 +205,14 @@ export function lifecycleOperations(
         summary: { expiringImageTotalCount: preview.expiries.length }
       };
     }
-  };
+  });
 }
 
-function previewSelection(expiries: Expiry<ImageEntry>[], input: OperationInput): Expiry<ImageEntry>[] {
-  const ids: unknown = input['imageIds'];
+function previewSelection(
+  expiries: Expiry<ImageEntry>[],
+  input: WireInput<GetLifecyclePolicyPreviewCommandInput>
+): Expiry<ImageEntry>[] {
+  const ids = input.imageIds;
   if (ids !== undefined) {
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) {
       throw invalidParameter('imageIds', 'must be a list of 1 to 100 image identifiers');
@@ -188,12 +220,18 @@ function previewSelection(expiries: Expiry<ImageEntry>[], input: OperationInput)
     const images = expiries.map((expiry) => expiry.image);
     const wanted = new Set(
       ids
-        .map((id: unknown) => findImage(images, (id ?? {}) as { imageDigest?: string; imageTag?: string }))
+        .map((id: unknown) => {
+          const { imageDigest, imageTag } = wireMembers<SdkImageIdentifier>(id);
+          return findImage(images, {
+            ...(imageDigest !== undefined && { imageDigest: wireText(imageDigest) }),
+            ...(imageTag !== undefined && { imageTag: wireText(imageTag) })
+          });
+        })
         .filter((found) => !isFailure(found))
     );
     return expiries.filter((expiry) => wanted.has(expiry.image));
   }
-  const { tagStatus } = wireMembers<{ tagStatus?: string }>(input['filter']);
+  const { tagStatus } = wireMembers<LifecyclePolicyPreviewFilter>(input.filter);
   if (tagStatus === undefined || tagStatus === 'ANY') return expiries;
   if (!TAG_STATUSES.includes(tagStatus as (typeof TAG_STATUSES)[number])) {
     throw invalidParameter('filter.tagStatus', `must be one of ${TAG_STATUSES.join(', ')}`);

@@ -1,24 +1,59 @@
+import type {
+  DeleteRegistryPolicyCommandInput,
+  DeleteRegistryPolicyCommandOutput,
+  DeleteRepositoryPolicyCommandInput,
+  DeleteRepositoryPolicyCommandOutput,
+  DescribeRegistryCommandInput,
+  DescribeRegistryCommandOutput,
+  GetRegistryPolicyCommandInput,
+  GetRegistryPolicyCommandOutput,
+  GetRepositoryPolicyCommandInput,
+  GetRepositoryPolicyCommandOutput,
+  PutRegistryPolicyCommandInput,
+  PutRegistryPolicyCommandOutput,
+  PutReplicationConfigurationCommandInput,
+  PutReplicationConfigurationCommandOutput,
+  ReplicationDestination,
+  ReplicationRule,
+  RepositoryFilter,
+  SetRepositoryPolicyCommandInput,
+  SetRepositoryPolicyCommandOutput
+} from '@aws-sdk/client-ecr';
 import { AwsServiceError } from '../../wire/errors.js';
-import type { Operation, OperationInput, RequestContext } from '../../wire/types.js';
+import { defineOperations, wireMembers, type OperationTable, type RequestContext } from '../../wire/types.js';
 import { invalidParameter } from './errors.js';
 import type { ReplicationConfiguration, RepositoryStore } from './repositories.js';
-import { existingRepository, optionalBoolean } from './validation.js';
+import { existingRepository, optionalBoolean, type RepositoryReference } from './validation.js';
 
 const MAX_POLICY_LENGTH = 10240;
 const REGION = /^[0-9a-z-]{2,25}$/;
 const REGISTRY_ID = /^[0-9]{12}$/;
+
+type PolicyOperations = {
+  SetRepositoryPolicy: [SetRepositoryPolicyCommandInput, SetRepositoryPolicyCommandOutput];
+  GetRepositoryPolicy: [GetRepositoryPolicyCommandInput, GetRepositoryPolicyCommandOutput];
+  DeleteRepositoryPolicy: [DeleteRepositoryPolicyCommandInput, DeleteRepositoryPolicyCommandOutput];
+  PutRegistryPolicy: [PutRegistryPolicyCommandInput, PutRegistryPolicyCommandOutput];
+  GetRegistryPolicy: [GetRegistryPolicyCommandInput, GetRegistryPolicyCommandOutput];
+  DeleteRegistryPolicy: [DeleteRegistryPolicyCommandInput, DeleteRegistryPolicyCommandOutput];
+  PutReplicationConfiguration: [
+    PutReplicationConfigurationCommandInput,
+    PutReplicationConfigurationCommandOutput
+  ];
+  DescribeRegistry: [DescribeRegistryCommandInput, DescribeRegistryCommandOutput];
+};
 
 /**
  * Repository and registry permission policies and the registry's replication configuration. The
  * local stack stores them (and checks them as ECR does when they are set); it neither enforces
  * policies nor replicates images.
  */
-export function policyOperations(store: RepositoryStore): Record<string, Operation> {
-  const repositoryAnswer = (input: OperationInput, context: RequestContext) => {
+export function policyOperations(store: RepositoryStore): OperationTable {
+  const repositoryAnswer = (input: RepositoryReference, context: RequestContext) => {
     const record = existingRepository(input, context, store);
     return { record, answer: { registryId: context.accountId, repositoryName: record.repositoryName } };
   };
-  const requireRepositoryPolicy = (input: OperationInput, context: RequestContext) => {
+  const requireRepositoryPolicy = (input: RepositoryReference, context: RequestContext) => {
     const { record, answer } = repositoryAnswer(input, context);
     if (record.policyText === undefined) {
       throw new AwsServiceError(
@@ -40,11 +75,11 @@ export function policyOperations(store: RepositoryStore): Record<string, Operati
     return { registryId: context.accountId, policyText };
   };
 
-  return {
+  return defineOperations<PolicyOperations>({
     SetRepositoryPolicy: (input, context) => {
       const { record, answer } = repositoryAnswer(input, context);
-      optionalBoolean(input['force'], 'force');
-      record.policyText = policyText(input['policyText'], 'repository');
+      optionalBoolean(input.force, 'force');
+      record.policyText = policyText(input.policyText, 'repository');
       store.save();
       return { ...answer, policyText: record.policyText };
     },
@@ -60,7 +95,7 @@ export function policyOperations(store: RepositoryStore): Record<string, Operati
 
     PutRegistryPolicy: (input, context) => {
       const settings = store.registry();
-      settings.policyText = policyText(input['policyText'], 'registry');
+      settings.policyText = policyText(input.policyText, 'registry');
       store.save();
       return { registryId: context.accountId, policyText: settings.policyText };
     },
@@ -75,7 +110,7 @@ export function policyOperations(store: RepositoryStore): Record<string, Operati
     },
 
     PutReplicationConfiguration: (input) => {
-      const configuration = replicationConfiguration(input['replicationConfiguration']);
+      const configuration = replicationConfiguration(input.replicationConfiguration);
       store.registry().replicationConfiguration = configuration;
       store.save();
       return { replicationConfiguration: configuration };
@@ -85,7 +120,7 @@ export function policyOperations(store: RepositoryStore): Record<string, Operati
       registryId: context.accountId,
       replicationConfiguration: store.registry().replicationConfiguration ?? { rules: [] }
     })
-  };
+  });
 }
 
 /**
@@ -120,19 +155,19 @@ function policyText(value: unknown, kind: 'repository' | 'registry'): string {
 
 function replicationConfiguration(value: unknown): ReplicationConfiguration {
   const where = 'replicationConfiguration';
-  const rules = (value as { rules?: unknown } | null | undefined)?.rules;
+  const { rules } = wireMembers<ReplicationConfiguration>(value);
   if (!Array.isArray(rules) || rules.length > 10) {
     throw invalidParameter(`${where}.rules`, 'must be a list of at most 10 replication rules');
   }
   return {
     rules: rules.map((rule: unknown, index) => {
-      const { destinations, repositoryFilters } = (rule ?? {}) as Record<string, unknown>;
+      const { destinations, repositoryFilters } = wireMembers<ReplicationRule>(rule);
       const at = `${where}.rules.${index + 1}`;
       if (!Array.isArray(destinations) || destinations.length > 100) {
         throw invalidParameter(`${at}.destinations`, 'must be a list of at most 100 destinations');
       }
       const checkedDestinations = destinations.map((destination: unknown) => {
-        const { region, registryId } = (destination ?? {}) as Record<string, unknown>;
+        const { region, registryId } = wireMembers<ReplicationDestination>(destination);
         if (typeof region !== 'string' || !REGION.test(region)) {
           throw invalidParameter(`${at}.destinations.region`, 'must be an AWS region name');
         }
@@ -152,7 +187,7 @@ function replicationConfiguration(value: unknown): ReplicationConfiguration {
       return {
         destinations: checkedDestinations,
         repositoryFilters: repositoryFilters.map((filter: unknown) => {
-          const { filter: prefix, filterType } = (filter ?? {}) as Record<string, unknown>;
+          const { filter: prefix, filterType } = wireMembers<RepositoryFilter>(filter);
           if (
             filterType !== 'PREFIX_MATCH' ||
             typeof prefix !== 'string' ||

@@ -11,7 +11,7 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const MAX_TAGS = 50;
 
 /** The members that name a repository, in the requests that take one. */
-type RepositoryReference = WireInput<{ registryId?: string; repositoryName: string }>;
+export type RepositoryReference = WireInput<{ registryId?: string; repositoryName: string }>;
 
 export function repositoryName(input: RepositoryReference): string {
   const name = input.repositoryName;

@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '../../wire/types.js';
+import { combineOperations, type ServiceDefinition } from '../../wire/types.js';
 import { managedPolicyOperations } from './managed-policies.js';
 import { oidcProviderOperations } from './oidc-providers.js';
 import { roleOperations } from './roles.js';
@@ -10,10 +10,10 @@ export function createIamService(store: IamStore): ServiceDefinition {
     protocol: 'query',
     signingName: 'iam',
     xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
-    operations: {
-      ...roleOperations(store),
-      ...managedPolicyOperations(store),
-      ...oidcProviderOperations(store)
-    }
+    operations: combineOperations(
+      roleOperations(store),
+      managedPolicyOperations(store),
+      oidcProviderOperations(store)
+    )
   };
 }

@@ -1,7 +1,23 @@
+import type {
+  AttachRolePolicyCommandInput,
+  AttachRolePolicyCommandOutput,
+  CreatePolicyCommandInput,
+  CreatePolicyCommandOutput,
+  DeletePolicyCommandInput,
+  DeletePolicyCommandOutput,
+  DetachRolePolicyCommandInput,
+  DetachRolePolicyCommandOutput,
+  GetPolicyCommandInput,
+  GetPolicyCommandOutput,
+  GetPolicyVersionCommandInput,
+  GetPolicyVersionCommandOutput,
+  ListAttachedRolePoliciesCommandInput,
+  ListAttachedRolePoliciesCommandOutput
+} from '@aws-sdk/client-iam';
 import { partitionOf } from '../../identity/partition.js';
 import { parsePolicyDocument } from '../../identity/policy.js';
 import { awsId } from '../../identity/sessions.js';
-import type { Operation, RequestContext } from '../../wire/types.js';
+import { defineOperations, type OperationTable, type RequestContext } from '../../wire/types.js';
 import { requireRole } from './roles.js';
 import { isAwsManaged, type IamStore, type ManagedPolicyRecord } from './store.js';
 import {
@@ -18,8 +34,18 @@ import {
   requiredString
 } from './validation.js';
 
+type ManagedPolicyOperations = {
+  CreatePolicy: [CreatePolicyCommandInput, CreatePolicyCommandOutput];
+  GetPolicy: [GetPolicyCommandInput, GetPolicyCommandOutput];
+  GetPolicyVersion: [GetPolicyVersionCommandInput, GetPolicyVersionCommandOutput];
+  DeletePolicy: [DeletePolicyCommandInput, DeletePolicyCommandOutput];
+  AttachRolePolicy: [AttachRolePolicyCommandInput, AttachRolePolicyCommandOutput];
+  DetachRolePolicy: [DetachRolePolicyCommandInput, DetachRolePolicyCommandOutput];
+  ListAttachedRolePolicies: [ListAttachedRolePoliciesCommandInput, ListAttachedRolePoliciesCommandOutput];
+};
+
 /** Customer managed policies (one version each) and their attachment to roles. */
-export function managedPolicyOperations(store: IamStore): Record<string, Operation> {
+export function managedPolicyOperations(store: IamStore): OperationTable {
   const requirePolicy = (context: RequestContext, arn: string): ManagedPolicyRecord => {
     const policy = store.policyByArn(arn);
     if (!policy || !arn.includes(`::${context.accountId}:`)) {
@@ -42,7 +68,7 @@ export function managedPolicyOperations(store: IamStore): Record<string, Operati
     Tags: policy.Tags.length > 0 ? policy.Tags : undefined
   });
 
-  return {
+  return defineOperations<ManagedPolicyOperations>({
     CreatePolicy: (input, context) => {
       const name = checkName(requiredString(input, 'PolicyName'), 'PolicyName', 128);
       const path = checkPath(input);
@@ -130,5 +156,5 @@ export function managedPolicyOperations(store: IamStore): Record<string, Operati
       const { items, ...paging } = page(attached, input);
       return { AttachedPolicies: items, ...paging };
     }
-  };
+  });
 }

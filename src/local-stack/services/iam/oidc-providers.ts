@@ -1,5 +1,15 @@
+import type {
+  CreateOpenIDConnectProviderCommandInput,
+  CreateOpenIDConnectProviderCommandOutput,
+  DeleteOpenIDConnectProviderCommandInput,
+  DeleteOpenIDConnectProviderCommandOutput,
+  GetOpenIDConnectProviderCommandInput,
+  GetOpenIDConnectProviderCommandOutput,
+  ListOpenIDConnectProvidersCommandInput,
+  ListOpenIDConnectProvidersCommandOutput
+} from '@aws-sdk/client-iam';
 import { partitionOf } from '../../identity/partition.js';
-import type { Operation, RequestContext } from '../../wire/types.js';
+import { defineOperations, type OperationTable, type RequestContext } from '../../wire/types.js';
 import type { IamStore, OidcProviderRecord } from './store.js';
 import {
   entityAlreadyExists,
@@ -11,15 +21,31 @@ import {
   validationError
 } from './validation.js';
 
+type OidcProviderOperations = {
+  CreateOpenIDConnectProvider: [
+    CreateOpenIDConnectProviderCommandInput,
+    CreateOpenIDConnectProviderCommandOutput
+  ];
+  GetOpenIDConnectProvider: [GetOpenIDConnectProviderCommandInput, GetOpenIDConnectProviderCommandOutput];
+  ListOpenIDConnectProviders: [
+    ListOpenIDConnectProvidersCommandInput,
+    ListOpenIDConnectProvidersCommandOutput
+  ];
+  DeleteOpenIDConnectProvider: [
+    DeleteOpenIDConnectProviderCommandInput,
+    DeleteOpenIDConnectProviderCommandOutput
+  ];
+};
+
 /** OpenID Connect identity providers, which AssumeRoleWithWebIdentity trusts. */
-export function oidcProviderOperations(store: IamStore): Record<string, Operation> {
+export function oidcProviderOperations(store: IamStore): OperationTable {
   const requireProvider = (context: RequestContext, arn: string): OidcProviderRecord => {
     const provider = store.account(context.accountId).oidcProviders[arn];
     if (!provider) throw noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
     return provider;
   };
 
-  return {
+  return defineOperations<OidcProviderOperations>({
     CreateOpenIDConnectProvider: (input, context) => {
       const url = requiredString(input, 'Url');
       if (!/^https:\/\/[^\s/?#]+[^\s?#]*$/.test(url) || url.length > 255) {
@@ -75,5 +101,5 @@ export function oidcProviderOperations(store: IamStore): Record<string, Operatio
       store.save();
       return {};
     }
-  };
+  });
 }

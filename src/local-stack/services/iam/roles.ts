@@ -1,7 +1,29 @@
+import type {
+  CreateRoleCommandInput,
+  CreateRoleCommandOutput,
+  DeleteRoleCommandInput,
+  DeleteRoleCommandOutput,
+  DeleteRolePolicyCommandInput,
+  DeleteRolePolicyCommandOutput,
+  GetRoleCommandInput,
+  GetRoleCommandOutput,
+  GetRolePolicyCommandInput,
+  GetRolePolicyCommandOutput,
+  ListRolePoliciesCommandInput,
+  ListRolePoliciesCommandOutput,
+  ListRolesCommandInput,
+  ListRolesCommandOutput,
+  PutRolePolicyCommandInput,
+  PutRolePolicyCommandOutput,
+  UpdateAssumeRolePolicyCommandInput,
+  UpdateAssumeRolePolicyCommandOutput,
+  UpdateRoleCommandInput,
+  UpdateRoleCommandOutput
+} from '@aws-sdk/client-iam';
 import { partitionOf } from '../../identity/partition.js';
 import { parsePolicyDocument } from '../../identity/policy.js';
 import { awsId } from '../../identity/sessions.js';
-import { wireText, type Operation, type RequestContext } from '../../wire/types.js';
+import { defineOperations, wireText, type OperationTable, type RequestContext } from '../../wire/types.js';
 import type { IamStore, RoleRecord } from './store.js';
 import {
   checkName,
@@ -38,15 +60,28 @@ export function requireRole(store: IamStore, context: RequestContext, name: stri
   return role;
 }
 
+type RoleOperations = {
+  CreateRole: [CreateRoleCommandInput, CreateRoleCommandOutput];
+  GetRole: [GetRoleCommandInput, GetRoleCommandOutput];
+  ListRoles: [ListRolesCommandInput, ListRolesCommandOutput];
+  DeleteRole: [DeleteRoleCommandInput, DeleteRoleCommandOutput];
+  UpdateRole: [UpdateRoleCommandInput, UpdateRoleCommandOutput];
+  UpdateAssumeRolePolicy: [UpdateAssumeRolePolicyCommandInput, UpdateAssumeRolePolicyCommandOutput];
+  PutRolePolicy: [PutRolePolicyCommandInput, PutRolePolicyCommandOutput];
+  GetRolePolicy: [GetRolePolicyCommandInput, GetRolePolicyCommandOutput];
+  DeleteRolePolicy: [DeleteRolePolicyCommandInput, DeleteRolePolicyCommandOutput];
+  ListRolePolicies: [ListRolePoliciesCommandInput, ListRolePoliciesCommandOutput];
+};
+
 /** Roles and their inline policies. */
-export function roleOperations(store: IamStore): Record<string, Operation> {
-  return {
+export function roleOperations(store: IamStore): OperationTable {
+  return defineOperations<RoleOperations>({
     CreateRole: (input, context) => {
       const name = checkName(requiredString(input, 'RoleName'), 'RoleName', 64);
       const path = checkPath(input);
       const trust = requiredString(input, 'AssumeRolePolicyDocument');
       parsePolicyDocument(trust, 'trust');
-      const maxSessionDuration = sessionDuration(input['MaxSessionDuration']);
+      const maxSessionDuration = sessionDuration(input.MaxSessionDuration);
       const roles = store.account(context.accountId).roles;
       if (roles[name.toLowerCase()]) throw entityAlreadyExists(`Role with name ${name} already exists.`);
       const description = optionalString(input, 'Description');
@@ -98,8 +133,8 @@ export function roleOperations(store: IamStore): Record<string, Operation> {
       const role = requireRole(store, context, requiredString(input, 'RoleName'));
       const description = optionalString(input, 'Description');
       if (description !== undefined) role.Description = description;
-      if (input['MaxSessionDuration'] !== undefined) {
-        role.MaxSessionDuration = sessionDuration(input['MaxSessionDuration']);
+      if (input.MaxSessionDuration !== undefined) {
+        role.MaxSessionDuration = sessionDuration(input.MaxSessionDuration);
       }
       store.save();
       return {};
@@ -150,7 +185,7 @@ export function roleOperations(store: IamStore): Record<string, Operation> {
       const { items, ...paging } = page(Object.keys(role.inlinePolicies).sort(), input);
       return { PolicyNames: items, ...paging };
     }
-  };
+  });
 }
 
 /** MaxSessionDuration: 3600 (the default) to 43200 seconds. */

@@ -1,5 +1,5 @@
 import { AwsServiceError } from '../../wire/errors.js';
-import type { OperationInput } from '../../wire/types.js';
+import { wireMembers, wireText, type WireInput } from '../../wire/types.js';
 import type { Tag } from './store.js';
 
 /** IAM's own validation error code (Query services answer ValidationError, not ValidationException). */
@@ -12,8 +12,8 @@ export const deleteConflict = (message: string) => new AwsServiceError('DeleteCo
 export const invalidInput = (message: string) => new AwsServiceError('InvalidInput', message);
 
 /** A required string member; `shapeMember` is its name as AWS's messages spell it (camel case). */
-export function requiredString(input: OperationInput, member: string): string {
-  const value: unknown = input[member];
+export function requiredString<In>(input: WireInput<In>, member: keyof In & string): string {
+  const value = input[member];
   if (typeof value !== 'string' || value.length === 0) {
     throw validationError(
       `1 validation error detected: Value null at '${camel(member)}' failed to satisfy constraint: Member must not be null`
@@ -22,8 +22,8 @@ export function requiredString(input: OperationInput, member: string): string {
   return value;
 }
 
-export function optionalString(input: OperationInput, member: string): string | undefined {
-  const value: unknown = input[member];
+export function optionalString<In>(input: WireInput<In>, member: keyof In & string): string | undefined {
+  const value = input[member];
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -43,7 +43,7 @@ export function checkName(value: string, member: string, maxLength: number): str
 }
 
 /** A path: `/` alone or `/segments/` (IAM's default is `/`). */
-export function checkPath(input: OperationInput): string {
+export function checkPath(input: WireInput<{ Path?: string }>): string {
   const path = optionalString(input, 'Path') ?? '/';
   if (!/^\/([\x21-\x7e]*\/)?$/.test(path) || path.length > 512) {
     throw validationError(
@@ -54,20 +54,21 @@ export function checkPath(input: OperationInput): string {
   return path;
 }
 
-export function optionalTags(input: OperationInput): Tag[] {
-  const tags: unknown = input['Tags'];
+export function optionalTags(input: WireInput<{ Tags?: Tag[] }>): Tag[] {
+  const tags = input.Tags;
   if (tags === undefined) return [];
   if (!Array.isArray(tags)) throw validationError('Tags must be a list of Key/Value pairs.');
-  return tags.map((tag: Record<string, unknown>) => {
-    if (typeof tag['Key'] !== 'string' || tag['Key'].length === 0) {
+  return tags.map((tag: unknown) => {
+    const { Key, Value } = wireMembers<Tag>(tag);
+    if (typeof Key !== 'string' || Key.length === 0) {
       throw validationError('Every tag needs a Key of 1 to 128 characters.');
     }
-    return { Key: tag['Key'], Value: typeof tag['Value'] === 'string' ? tag['Value'] : '' };
+    return { Key, Value: typeof Value === 'string' ? Value : '' };
   });
 }
 
-export function stringList(input: OperationInput, member: string): string[] {
-  const value: unknown = input[member];
+export function stringList<In>(input: WireInput<In>, member: keyof In & string): string[] {
+  const value = input[member];
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw validationError(`${member} must be a list of strings.`);
@@ -78,12 +79,12 @@ export function stringList(input: OperationInput, member: string): string[] {
 /** IAM's Marker/MaxItems paging; the marker is the offset of the next item. */
 export function page<T>(
   items: T[],
-  input: OperationInput
+  input: WireInput<{ Marker?: string; MaxItems?: number }>
 ): { items: T[]; IsTruncated: boolean; Marker?: string } {
-  const maxItems = input['MaxItems'] === undefined ? 100 : Number(input['MaxItems']);
+  const maxItems = input.MaxItems === undefined ? 100 : Number(input.MaxItems);
   if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
     throw validationError(
-      `1 validation error detected: Value '${String(input['MaxItems'])}' at 'maxItems' failed to satisfy constraint: ` +
+      `1 validation error detected: Value '${wireText(input.MaxItems)}' at 'maxItems' failed to satisfy constraint: ` +
         'Member must have value between 1 and 1000'
     );
   }

@@ -5,6 +5,9 @@ import { jsonErrorResponse } from '../../wire/json-protocol.js';
 import type { RequestContext, ServiceDefinition, WireRequest, WireResponse } from '../../wire/types.js';
 import type { LocalHosting } from '../sagemaker/hosting/index.js';
 import { ContainerTimeout, postInvocation } from './forward.js';
+import { containersToCall, invokeInOrder } from './pipeline.js';
+import { invocationMetrics } from './metrics.js';
+import type { MetricBus } from '../../metrics.js';
 
 /** SageMaker's limit on a real-time request's payload; the wire refuses larger bodies (413) unread. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -22,10 +25,12 @@ const FORWARDED_HEADERS = [
 
 /**
  * SageMaker Runtime (REST-JSON, signing name "sagemaker"): InvokeEndpoint, routed by the endpoint's
- * variant weights (or X-Amzn-SageMaker-Target-Variant) to the containers the hosting service runs.
+ * variant weights (or X-Amzn-SageMaker-Target-Variant) to an instance the hosting service runs, then
+ * through its containers in series or to the one X-Amzn-SageMaker-Target-Container-Hostname names.
  */
 export function createSageMakerRuntimeService(
-  hosting: Pick<LocalHosting, 'store' | 'traffic'>
+  hosting: Pick<LocalHosting, 'store' | 'traffic'>,
+  metrics?: MetricBus
 ): ServiceDefinition {
   return {
     protocol: 'rest',
@@ -38,7 +43,7 @@ export function createSageMakerRuntimeService(
         maxBodyBytes: MAX_PAYLOAD_BYTES,
         handle: async (request, match, context) => {
           try {
-            return await invokeEndpoint(hosting, match[1]!, request, context);
+            return await invokeEndpoint(hosting, match[1]!, request, context, metrics);
           } catch (error) {
             return jsonErrorResponse(error, 'application/json', context.requestId);
           }
@@ -52,8 +57,10 @@ async function invokeEndpoint(
   hosting: Pick<LocalHosting, 'store' | 'traffic'>,
   endpointName: string,
   request: WireRequest,
-  context: RequestContext
+  context: RequestContext,
+  metrics: MetricBus | undefined
 ): Promise<WireResponse> {
+  const received = performance.now();
   const endpoint = hosting.store.endpoint(context.region, endpointName);
   const fleet = endpoint && hosting.traffic.fleet(context.region, endpointName);
   if (!endpoint || !fleet) {
@@ -80,6 +87,12 @@ async function invokeEndpoint(
     );
   }
 
+  const containers = containersToCall(
+    target.instance,
+    target.variant.deployment.InvocationMode,
+    header(request, 'x-amzn-sagemaker-target-container-hostname'),
+    endpoint.EndpointName
+  );
   const headers: OutgoingHttpHeaders = {};
   for (const name of FORWARDED_HEADERS) {
     const value = header(request, name);
@@ -87,33 +100,51 @@ async function invokeEndpoint(
   }
   const variantName = target.variant.deployment.VariantName;
   const done = hosting.traffic.begin(fleet);
-  let answer;
+  const report = invocationMetrics(metrics, context.region, endpoint.EndpointName, variantName, received);
+  let calling = containers[0]!.hostname;
+  let result;
   try {
-    answer = await postInvocation(target.container.url, headers, request.body, INVOCATION_TIMEOUT_MS);
+    const sent = performance.now();
+    result = await invokeInOrder(containers, headers, request.body, (container, forwarded, body) => {
+      calling = container.hostname;
+      return postInvocation(container.url, forwarded, body, INVOCATION_TIMEOUT_MS);
+    });
+    // The model's latency covers every container a pipeline calls.
+    report.answered(result.answer.status, performance.now() - sent);
   } catch (error) {
+    report.unanswered();
     if (error instanceof ContainerTimeout) {
       return modelError(context, endpoint.EndpointName, {
         Message:
-          'Your invocation timed out while waiting for a response from container primary. Review the latency ' +
+          `Your invocation timed out while waiting for a response from container ${calling}. Review the latency ` +
           'metrics for each container in Amazon CloudWatch, resolve the issue, and try again.'
       });
     }
+    const which = target.instance.containers.length === 1 ? 'The container' : `The container ${calling}`;
     throw new AwsServiceError(
       'ServiceUnavailable',
-      `The container of production variant ${variantName} did not answer: ${(error as Error).message}`,
+      `${which} of production variant ${variantName} did not answer: ${(error as Error).message}`,
       503
     );
   } finally {
     done();
   }
 
+  const { answer, hostname, oversized } = result;
+  const seeLogs = `See ${logConsoleUrl(context, endpoint.EndpointName)} in account ${context.accountId} for more information.`;
+  if (oversized) {
+    return modelError(context, endpoint.EndpointName, {
+      Message:
+        `Received response from ${oversized.from} with status code ${answer.status}. However, the request ` +
+        `payload from ${oversized.from} to ${oversized.to} is ${oversized.bytes} bytes, which has exceeded ` +
+        `the maximum limit of 5 MB. ${seeLogs}`
+    });
+  }
   if (answer.status < 200 || answer.status > 299) {
     const originalMessage = answer.body.toString('utf8');
     const kind = answer.status >= 500 ? 'server' : 'client';
     return modelError(context, endpoint.EndpointName, {
-      Message:
-        `Received ${kind} error (${answer.status}) from primary with message "${originalMessage}". ` +
-        `See ${logConsoleUrl(context, endpoint.EndpointName)} in account ${context.accountId} for more information.`,
+      Message: `Received ${kind} error (${answer.status}) from ${hostname} with message "${originalMessage}". ${seeLogs}`,
       OriginalStatusCode: answer.status,
       OriginalMessage: originalMessage
     });

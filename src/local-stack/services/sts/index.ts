@@ -1,3 +1,12 @@
+import type {
+  AssumeRoleCommandInput,
+  AssumeRoleCommandOutput,
+  AssumeRoleWithWebIdentityCommandInput,
+  AssumeRoleWithWebIdentityCommandOutput,
+  Credentials,
+  GetCallerIdentityCommandInput,
+  GetCallerIdentityCommandOutput
+} from '@aws-sdk/client-sts';
 import { callerArn, type Caller } from '../../identity/caller.js';
 import { partitionOf } from '../../identity/partition.js';
 import { parsePolicyDocument } from '../../identity/policy.js';
@@ -5,10 +14,11 @@ import type { SessionRecord, SessionStore } from '../../identity/sessions.js';
 import type { LocalOidcIssuer } from '../../oidc/issuer.js';
 import { AwsServiceError } from '../../wire/errors.js';
 import {
+  defineOperations,
   wireText,
-  type OperationInput,
   type RequestContext,
-  type ServiceDefinition
+  type ServiceDefinition,
+  type WireInput
 } from '../../wire/types.js';
 import type { IamStore, RoleRecord } from '../iam/store.js';
 import { trustAllows } from './trust.js';
@@ -19,6 +29,17 @@ export interface StsServiceOptions {
   sessions: SessionStore;
   issuer: LocalOidcIssuer;
 }
+
+type StsOperations = {
+  GetCallerIdentity: [GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput];
+  AssumeRole: [AssumeRoleCommandInput, AssumeRoleCommandOutput];
+  AssumeRoleWithWebIdentity: [AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCommandOutput];
+};
+
+/** The members AssumeRole and AssumeRoleWithWebIdentity share, which the credentials they issue depend on. */
+type SessionRequest = WireInput<
+  Pick<AssumeRoleCommandInput, 'RoleSessionName' | 'DurationSeconds' | 'Policy'>
+>;
 
 const validationError = (message: string) => new AwsServiceError('ValidationError', message);
 const accessDenied = (message: string) => new AwsServiceError('AccessDenied', message, 403);
@@ -35,10 +56,10 @@ export function createStsService(options: StsServiceOptions): ServiceDefinition 
       : { accountId: context.accountId, accessKeyId: context.accessKeyId };
   };
 
-  const issue = (role: RoleRecord, input: OperationInput, maxSeconds: number) => {
+  const issue = (role: RoleRecord, input: SessionRequest, maxSeconds: number) => {
     const sessionName = sessionNameOf(input);
     const duration = durationOf(input, maxSeconds);
-    const policy = input['Policy'];
+    const policy = input.Policy;
     if (typeof policy === 'string') parsePolicyDocument(policy, 'identity');
     const accountId = /::(\d{12}):/.exec(role.Arn)?.[1] as string;
     const session = sessions.issue(
@@ -69,7 +90,7 @@ export function createStsService(options: StsServiceOptions): ServiceDefinition 
     protocol: 'query',
     signingName: 'sts',
     xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/',
-    operations: {
+    operations: defineOperations<StsOperations>({
       GetCallerIdentity: (_input, context) => {
         const caller = callerOf(context);
         return {
@@ -93,9 +114,9 @@ export function createStsService(options: StsServiceOptions): ServiceDefinition 
           'aws:PrincipalArn': [caller.session?.roleArn ?? callerArn(caller, partitionOf(context.region))],
           'aws:PrincipalAccount': [caller.accountId],
           'aws:RequestedRegion': [context.region],
-          ...(typeof input['ExternalId'] === 'string' && { 'sts:ExternalId': [input['ExternalId']] }),
-          ...(typeof input['RoleSessionName'] === 'string' && {
-            'sts:RoleSessionName': [input['RoleSessionName']]
+          ...(typeof input.ExternalId === 'string' && { 'sts:ExternalId': [input.ExternalId] }),
+          ...(typeof input.RoleSessionName === 'string' && {
+            'sts:RoleSessionName': [input.RoleSessionName]
           })
         };
         const trust = parsePolicyDocument(role.AssumeRolePolicyDocument, 'trust');
@@ -135,11 +156,11 @@ export function createStsService(options: StsServiceOptions): ServiceDefinition 
           Audience: identity.audience
         };
       }
-    }
+    })
   };
 }
 
-function credentialsView(session: SessionRecord) {
+function credentialsView(session: SessionRecord): Credentials {
   return {
     AccessKeyId: session.accessKeyId,
     SecretAccessKey: session.secretAccessKey,
@@ -148,8 +169,8 @@ function credentialsView(session: SessionRecord) {
   };
 }
 
-function requiredString(input: OperationInput, member: string): string {
-  const value: unknown = input[member];
+function requiredString<In>(input: WireInput<In>, member: keyof In & string): string {
+  const value = input[member];
   if (typeof value !== 'string' || value.length === 0) {
     throw validationError(
       `1 validation error detected: Value null at '${member.charAt(0).toLowerCase()}${member.slice(1)}' ` +
@@ -159,7 +180,7 @@ function requiredString(input: OperationInput, member: string): string {
   return value;
 }
 
-function sessionNameOf(input: OperationInput): string {
+function sessionNameOf(input: SessionRequest): string {
   const name = requiredString(input, 'RoleSessionName');
   if (!/^[\w+=,.@-]{2,64}$/.test(name)) {
     throw validationError(
@@ -170,8 +191,8 @@ function sessionNameOf(input: OperationInput): string {
   return name;
 }
 
-function durationOf(input: OperationInput, maxSeconds: number): number {
-  const value = input['DurationSeconds'];
+function durationOf(input: SessionRequest, maxSeconds: number): number {
+  const value = input.DurationSeconds;
   if (value === undefined) return Math.min(3600, maxSeconds);
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 900) {

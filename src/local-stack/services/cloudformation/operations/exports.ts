@@ -1,12 +1,23 @@
-import type { Operation } from '../../../wire/types.js';
+import type {
+  ListExportsCommandInput,
+  ListExportsCommandOutput,
+  ListImportsCommandInput,
+  ListImportsCommandOutput
+} from '@aws-sdk/client-cloudformation';
+import { defineOperations, type OperationTable } from '../../../wire/types.js';
 import { validationError } from '../errors.js';
 import { optionalString } from './inputs.js';
 import type { CloudFormationRuntime } from './runtime.js';
 
+type ExportOperations = {
+  ListExports: [ListExportsCommandInput, ListExportsCommandOutput];
+  ListImports: [ListImportsCommandInput, ListImportsCommandOutput];
+};
+
 /** ListExports and ListImports: the region's cross-stack references. */
-export function exportOperations(runtime: CloudFormationRuntime): Record<string, Operation> {
+export function exportOperations(runtime: CloudFormationRuntime): OperationTable {
   const { exports } = runtime;
-  return {
+  return defineOperations<ExportOperations>({
     ListExports: (_input, context) => ({
       Exports: exports.all(context.region, context.accountId).map((entry) => ({
         ExportingStackId: entry.stack.stackId,
@@ -26,5 +37,5 @@ export function exportOperations(runtime: CloudFormationRuntime): Record<string,
       if (importers.length === 0) throw validationError(`Export '${name}' is not imported by any stack.`);
       return { Imports: importers };
     }
-  };
+  });
 }

@@ -6,7 +6,7 @@ import { wireText } from '../../../wire/types.js';
 
 /**
  * A resource type the local stack keeps as a record only: it has no local service behind it
- * (CloudWatch, Application Auto Scaling), so creating one validates the properties CloudFormation's schema
+ * (Application Auto Scaling, SSM), so creating one validates the properties CloudFormation's schema
  * requires and returns the Ref and Fn::GetAtt values AWS would give, and nothing else happens.
  */
 interface LocalRecordSpec {
@@ -59,16 +59,6 @@ const arn = (request: ResourceRequest, service: string, resource: string, region
 
 export function createLocalRecordProviders(): Record<string, ResourceProvider> {
   return {
-    'AWS::CloudWatch::Alarm': localRecord({
-      attributes: ['Arn'],
-      required: ['ComparisonOperator', 'EvaluationPeriods'],
-      createOnly: ['AlarmName'],
-      name: { property: 'AlarmName', maxLength: 255 },
-      describe: (request, name) => ({
-        physicalId: name,
-        attributes: { Arn: arn(request, 'cloudwatch', `alarm:${name}`) }
-      })
-    }),
     'AWS::ApplicationAutoScaling::ScalableTarget': localRecord({
       attributes: ['Id'],
       required: ['MaxCapacity', 'MinCapacity', 'ResourceId', 'ScalableDimension', 'ServiceNamespace'],

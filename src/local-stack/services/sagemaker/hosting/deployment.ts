@@ -1,5 +1,5 @@
 import type { UpdateEndpointCommandInput, VariantProperty } from '@aws-sdk/client-sagemaker';
-import { AwsServiceError, validationError } from '../../../wire/errors.js';
+import { AwsServiceError } from '../../../wire/errors.js';
 import { wireMembers, type WireInput } from '../../../wire/types.js';
 import type {
   Deployment,
@@ -25,19 +25,11 @@ export function planDeployment(
       const modelName = String(variant.ModelName);
       const model = store.model(region, modelName);
       if (!model) throw store.notFound(region, 'model', modelName);
-      const containers = model.PrimaryContainer ? [model.PrimaryContainer] : (model.Containers ?? []);
-      const container = containers[0];
-      if (containers.length !== 1 || typeof container?.Image !== 'string') {
-        throw validationError(
-          `Model ${model.ModelName} cannot run on the local stack: it needs exactly one container with an Image ` +
-            `(inference pipelines and model package references are not emulated).`
-        );
-      }
       return {
         VariantName: String(variant.VariantName),
         ModelName: model.ModelName,
-        Image: container.Image,
-        Environment: container.Environment ?? {},
+        Containers: model.containers.map((container) => ({ ...container })),
+        InvocationMode: model.InferenceExecutionConfig?.Mode === 'Direct' ? 'Direct' : 'Serial',
         InstanceCount: variant.ServerlessConfig ? 1 : Number(variant.InitialInstanceCount),
         InstanceType: String(variant.InstanceType ?? 'serverless'),
         Weight: Number(variant.InitialVariantWeight ?? 1),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { ContainerEngine } from '../../../docker/engine.js';
-import type { Deployment, VariantDeployment } from './records.js';
+import type { DeployedContainer, Deployment, VariantDeployment } from './records.js';
 
 /** The port SageMaker's container contract serves /ping and /invocations on. */
 export const CONTAINER_PORT = 8080;
@@ -11,18 +11,26 @@ export const LABELS = {
   stack: 'modelship.local-stack',
   endpoint: 'modelship.sagemaker.endpoint',
   variant: 'modelship.sagemaker.variant',
-  deployment: 'modelship.sagemaker.deployment'
+  deployment: 'modelship.sagemaker.deployment',
+  container: 'modelship.sagemaker.container'
 } as const;
 
 export interface RunningContainer {
   id: string;
+  /** The container's hostname in the model (what TargetContainerHostname names). */
+  hostname: string;
   /** http://127.0.0.1:<published port> */
   url: string;
 }
 
+/** One instance of a variant: every container of its model, in the model's order. */
+export interface RunningInstance {
+  containers: RunningContainer[];
+}
+
 export interface RunningVariant {
   deployment: VariantDeployment;
-  containers: RunningContainer[];
+  instances: RunningInstance[];
 }
 
 /** One deployment of an endpoint, running: what InvokeEndpoint routes to. */
@@ -63,9 +71,10 @@ export class FleetCancelled extends Error {
 const FAILURE_REASON_LENGTH = 1024;
 
 /**
- * Starts every variant's containers (`docker run <image> serve`, port 8080 on a free loopback port) and
- * waits until each answers GET /ping with 200. On any failure the fleet's containers are removed and a
- * FleetFailure carries the reason with the failing container's last log lines.
+ * Starts every variant's instances, each running all of its model's containers (`docker run <image>
+ * serve`, port 8080 on a free loopback port), and waits until every container answers GET /ping with
+ * 200. On any failure the fleet's containers are removed and a FleetFailure carries the reason with the
+ * failing container's last log lines.
  */
 export async function startFleet(
   endpointName: string,
@@ -81,33 +90,44 @@ export async function startFleet(
   try {
     const variants: RunningVariant[] = [];
     for (const variant of deployment.Variants) {
-      checkCancelled();
-      const resolved = await resolveImage(variant, options);
-      const containers: RunningContainer[] = [];
-      for (let index = 0; index < variant.InstanceCount; index += 1) {
+      const containers: DeployedContainer[] = [];
+      for (const container of variant.Containers) {
         checkCancelled();
-        const containerId = await options.engine.run({
-          image: variant.Image,
-          name: `modelship-${endpointName}-${variant.VariantName}-${id}-${index + 1}`.toLowerCase(),
-          labels: {
-            [LABELS.stack]: options.stackLabel,
-            [LABELS.endpoint]: endpointName.toLowerCase(),
-            [LABELS.variant]: variant.VariantName,
-            [LABELS.deployment]: id
-          },
-          env: variant.Environment,
-          args: ['serve'],
-          containerPort: CONTAINER_PORT
-        });
-        started.push(containerId);
-        containers.push(await published(containerId, variant, options));
+        containers.push({ ...container, ...(await resolveImage(container, variant, options)) });
       }
-      variants.push({ deployment: { ...variant, ...resolved }, containers });
+      const deployed = { ...variant, Containers: containers };
+      const instances: RunningInstance[] = [];
+      for (let index = 0; index < variant.InstanceCount; index += 1) {
+        const running: RunningContainer[] = [];
+        for (const container of containers) {
+          checkCancelled();
+          const containerId = await options.engine.run({
+            image: container.image,
+            name: containerName(endpointName, deployed, id, index, container),
+            labels: {
+              [LABELS.stack]: options.stackLabel,
+              [LABELS.endpoint]: endpointName.toLowerCase(),
+              [LABELS.variant]: variant.VariantName,
+              [LABELS.deployment]: id,
+              [LABELS.container]: container.hostname
+            },
+            env: containerEnvironment(deployed, container),
+            args: ['serve'],
+            containerPort: CONTAINER_PORT
+          });
+          started.push(containerId);
+          running.push(await published(containerId, container, deployed, options));
+        }
+        instances.push({ containers: running });
+      }
+      variants.push({ deployment: deployed, instances });
     }
     await Promise.all(
       variants.flatMap((variant) =>
-        variant.containers.map((container) =>
-          awaitHealthy(container, variant.deployment, options, checkCancelled)
+        variant.instances.flatMap((instance) =>
+          instance.containers.map((container) =>
+            awaitHealthy(container, variant.deployment, options, checkCancelled)
+          )
         )
       )
     );
@@ -122,34 +142,68 @@ export async function startFleet(
 
 export async function stopFleet(fleet: Fleet, engine: ContainerEngine): Promise<void> {
   await engine.remove(
-    fleet.variants.flatMap((variant) => variant.containers.map((container) => container.id))
+    fleet.variants.flatMap((variant) =>
+      variant.instances.flatMap((instance) => instance.containers.map((container) => container.id))
+    )
   );
+}
+
+/** A one-container model keeps the plain name; a multi-container model's containers add their hostname. */
+function containerName(
+  endpointName: string,
+  variant: VariantDeployment,
+  fleetId: string,
+  index: number,
+  container: DeployedContainer
+): string {
+  const base = `modelship-${endpointName}-${variant.VariantName}-${fleetId}-${index + 1}`;
+  return (variant.Containers.length === 1 ? base : `${base}-${container.hostname}`).toLowerCase();
+}
+
+/**
+ * The container's Environment. SageMaker tells the containers of a multi-container model which port to
+ * serve on (SAGEMAKER_BIND_TO_PORT), as they share an instance; here each has its own network, so 8080.
+ */
+function containerEnvironment(
+  variant: VariantDeployment,
+  container: DeployedContainer
+): Record<string, string> {
+  if (variant.Containers.length === 1) return container.environment;
+  return { ...container.environment, SAGEMAKER_BIND_TO_PORT: String(CONTAINER_PORT) };
+}
+
+/** How FailureReason names a container: SageMaker's "primary container", or the pipeline container's hostname. */
+function containerLabel(variant: VariantDeployment, hostname: string): string {
+  return variant.Containers.length === 1 ? 'primary container' : `container ${hostname}`;
 }
 
 /** Finds the image locally or pulls it (with the registry's credentials), and records its digest. */
 async function resolveImage(
+  container: DeployedContainer,
   variant: VariantDeployment,
   options: FleetOptions
-): Promise<Pick<VariantDeployment, 'ResolvedImage' | 'ResolutionTime'>> {
-  let digests = await options.engine.inspectImage(variant.Image);
+): Promise<Pick<DeployedContainer, 'resolvedImage' | 'resolutionTime'>> {
+  const image = container.image;
+  let digests = await options.engine.inspectImage(image);
   if (digests === undefined) {
     try {
-      await options.engine.pull(variant.Image, options.dockerConfigDir);
+      await options.engine.pull(image, options.dockerConfigDir);
     } catch (error) {
+      const of = variant.Containers.length === 1 ? '' : ` (container ${container.hostname})`;
       throw new FleetFailure(
         truncate(
-          `The image '${variant.Image}' of production variant ${variant.VariantName} could not be pulled: ` +
+          `The image '${image}'${of} of production variant ${variant.VariantName} could not be pulled: ` +
             (error instanceof Error ? error.message : String(error))
         )
       );
     }
-    digests = (await options.engine.inspectImage(variant.Image)) ?? [];
+    digests = (await options.engine.inspectImage(image)) ?? [];
   }
-  const repository = variant.Image.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^:/]+$/, '');
-  const resolved = variant.Image.includes('@sha256:')
-    ? variant.Image
+  const repository = image.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^:/]+$/, '');
+  const resolved = image.includes('@sha256:')
+    ? image
     : digests.find((digest) => digest.startsWith(`${repository}@`));
-  return { ...(resolved !== undefined && { ResolvedImage: resolved }), ResolutionTime: new Date() };
+  return { ...(resolved !== undefined && { resolvedImage: resolved }), resolutionTime: new Date() };
 }
 
 /**
@@ -158,14 +212,17 @@ async function resolveImage(
  */
 async function published(
   id: string,
+  container: DeployedContainer,
   variant: VariantDeployment,
   options: FleetOptions
 ): Promise<RunningContainer> {
+  const { hostname } = container;
   try {
-    return { id, url: `http://127.0.0.1:${await options.engine.publishedPort(id, CONTAINER_PORT)}` };
+    const port = await options.engine.publishedPort(id, CONTAINER_PORT);
+    return { id, hostname, url: `http://127.0.0.1:${port}` };
   } catch (error) {
     const state = await options.engine.state(id).catch(() => undefined);
-    if (state?.running === false) throw await exited(id, variant, state.exitCode, options);
+    if (state?.running === false) throw await exited(id, hostname, variant, state.exitCode, options);
     throw error;
   }
 }
@@ -186,13 +243,16 @@ async function awaitHealthy(
     const state = await options.engine.state(container.id);
     if (state === undefined) {
       throw new FleetFailure(
-        `The primary container for production variant ${variant.VariantName} was removed before passing the ping health check.`
+        `The ${containerLabel(variant, container.hostname)} for production variant ${variant.VariantName} ` +
+          `was removed before passing the ping health check.`
       );
     }
-    if (!state.running) throw await exited(container.id, variant, state.exitCode, options);
+    if (!state.running)
+      throw await exited(container.id, container.hostname, variant, state.exitCode, options);
     if (Date.now() >= deadline) {
       throw await failure(
         container.id,
+        container.hostname,
         variant,
         `did not pass the ping health check within ${variant.HealthCheckTimeoutSeconds} seconds (last: ${lastAnswer})`,
         options
@@ -204,22 +264,25 @@ async function awaitHealthy(
 
 function exited(
   id: string,
+  hostname: string,
   variant: VariantDeployment,
   exitCode: number,
   options: FleetOptions
 ): Promise<FleetFailure> {
-  return failure(id, variant, `exited with code ${exitCode} before passing the ping health check`, options);
+  const what = `exited with code ${exitCode} before passing the ping health check`;
+  return failure(id, hostname, variant, what, options);
 }
 
 async function failure(
   id: string,
+  hostname: string,
   variant: VariantDeployment,
   what: string,
   options: FleetOptions
 ): Promise<FleetFailure> {
   const logs = await options.engine.logs(id, options.logLines).catch(() => '');
   const lastLines = logs.trim().split('\n').slice(-options.logLines).join('\n');
-  const summary = `The primary container for production variant ${variant.VariantName} ${what}.`;
+  const summary = `The ${containerLabel(variant, hostname)} for production variant ${variant.VariantName} ${what}.`;
   if (!lastLines) return new FleetFailure(truncate(`${summary} It wrote no log lines.`));
   // The newest lines explain the failure best, so a long log loses its oldest lines.
   const heading = `${summary} Last log lines:\n`;

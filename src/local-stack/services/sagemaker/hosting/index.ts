@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type {
-  ContainerDefinition,
   CreateEndpointCommandInput,
   CreateEndpointCommandOutput,
   CreateEndpointConfigCommandInput,
@@ -49,7 +48,9 @@ import { TrafficTable } from './traffic.js';
 import { checkVariantConstraints } from './variant-constraints.js';
 import { checkInstanceLimit, planDeployment, retainVariantProperties } from './deployment.js';
 import { listPage, optionalNumber, parseListRequest, requireName } from './validation.js';
+import { readModelPackage } from '../registry/index.js';
 import { optionalTags } from '../registry/validation.js';
+import { resolveModelContainers } from './containers.js';
 
 export interface HostingOptions {
   state: StateStore;
@@ -149,17 +150,15 @@ export function createHosting(options: HostingOptions): LocalHosting {
     const fleet = traffic.fleet(context.region, endpoint.EndpointName);
     return endpoint.serving?.Variants.map((variant) => ({
       VariantName: variant.VariantName,
-      DeployedImages: [
-        {
-          SpecifiedImage: variant.Image,
-          ...(variant.ResolvedImage !== undefined && { ResolvedImage: variant.ResolvedImage }),
-          ...(variant.ResolutionTime !== undefined && { ResolutionTime: variant.ResolutionTime })
-        }
-      ],
+      DeployedImages: variant.Containers.map((container) => ({
+        SpecifiedImage: container.image,
+        ...(container.resolvedImage !== undefined && { ResolvedImage: container.resolvedImage }),
+        ...(container.resolutionTime !== undefined && { ResolutionTime: container.resolutionTime })
+      })),
       CurrentWeight: variant.Weight,
       DesiredWeight: variant.Weight,
       CurrentInstanceCount:
-        fleet?.variants.find((running) => running.deployment.VariantName === variant.VariantName)?.containers
+        fleet?.variants.find((running) => running.deployment.VariantName === variant.VariantName)?.instances
           .length ?? 0,
       DesiredInstanceCount: variant.InstanceCount
     }));
@@ -169,34 +168,16 @@ export function createHosting(options: HostingOptions): LocalHosting {
     CreateModel(input, context) {
       const name = requireName(input, 'ModelName');
       if (store.model(context.region, name)) throw store.alreadyExists(context.region, 'model', name);
-      const containers: unknown[] = input.PrimaryContainer
-        ? [input.PrimaryContainer]
-        : Array.isArray(input.Containers)
-          ? input.Containers
-          : [];
-      if (containers.length === 0) {
-        throw validationError('Either PrimaryContainer or Containers must be specified.');
-      }
-      for (const container of containers.map(wireMembers<ContainerDefinition>)) {
-        if (typeof container.Image !== 'string' && typeof container.ModelPackageName !== 'string') {
-          throw validationError('Each container needs an Image or a ModelPackageName.');
-        }
-        const environment = container.Environment;
-        if (
-          environment !== undefined &&
-          (typeof environment !== 'object' ||
-            environment === null ||
-            Object.values(environment).some((value) => typeof value !== 'string'))
-        ) {
-          throw validationError('Environment must map names to string values.');
-        }
-      }
+      const { containers } = resolveModelContainers(input, (packageName) =>
+        readModelPackage(context, packageName)
+      );
       const tags = optionalTags(input, 'Tags');
       const record: ModelRecord = {
         ...withoutTags(asGiven(input)),
         ModelName: name,
         ModelArn: store.arn(context.region, 'model', name),
-        CreationTime: new Date()
+        CreationTime: new Date(),
+        containers
       };
       store.putModel(context.region, record);
       store.tags.set(record.ModelArn, tags);
@@ -204,7 +185,9 @@ export function createHosting(options: HostingOptions): LocalHosting {
     },
 
     DescribeModel(input, context) {
-      return requireModel(context, requireName(input, 'ModelName'));
+      // As SageMaker does, the containers are described as given (a ModelPackageName stays a reference).
+      const { containers, ...described } = requireModel(context, requireName(input, 'ModelName'));
+      return described;
     },
 
     DeleteModel(input, context) {
@@ -378,7 +361,7 @@ export function createHosting(options: HostingOptions): LocalHosting {
             StartTime: endpoint.LastModifiedTime,
             ProductionVariants: pending.Variants.map((variant) => ({
               VariantName: variant.VariantName,
-              DeployedImages: [{ SpecifiedImage: variant.Image }],
+              DeployedImages: variant.Containers.map((container) => ({ SpecifiedImage: container.image })),
               DesiredWeight: variant.Weight,
               DesiredInstanceCount: variant.InstanceCount,
               VariantStatus: [{ Status: 'Creating', StartTime: endpoint.LastModifiedTime }]

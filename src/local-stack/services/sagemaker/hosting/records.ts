@@ -9,11 +9,35 @@ import { AwsServiceError, validationError } from '../../../wire/errors.js';
 import type { RequestContext } from '../../../wire/types.js';
 import { TagStore } from '../tags.js';
 
+/**
+ * One container of a model as it runs, resolved by CreateModel whichever way the model named it (an
+ * Image, or a model package's InferenceSpecification). What the fleet starts, one per container.
+ */
+export interface ContainerSpec {
+  /** ContainerHostname, or the name SageMaker gives a container that has none (see containers.ts). */
+  hostname: string;
+  image: string;
+  environment: Record<string, string>;
+  modelDataUrl?: string;
+}
+
+/** How InvokeEndpoint calls a model's containers (InferenceExecutionConfig.Mode; one container is Serial). */
+export type InvocationMode = 'Serial' | 'Direct';
+
 /** A model as CreateModel stored it (the request's members), plus what SageMaker adds. */
 export interface ModelRecord extends Omit<CreateModelCommandInput, 'Tags'> {
   ModelName: string;
   ModelArn: string;
   CreationTime: Date;
+  /** The store's own: the containers resolved at creation, in order (DescribeModel leaves it out). */
+  containers: ContainerSpec[];
+}
+
+/** A container of a deployed variant: its spec, and the image digest the fleet found or pulled. */
+export interface DeployedContainer extends ContainerSpec {
+  /** `repo@sha256:...` once the image was found or pulled. */
+  resolvedImage?: string;
+  resolutionTime?: Date;
 }
 
 export interface EndpointConfigRecord extends Omit<CreateEndpointConfigCommandInput, 'Tags'> {
@@ -27,16 +51,14 @@ export interface EndpointConfigRecord extends Omit<CreateEndpointConfigCommandIn
 export interface VariantDeployment {
   VariantName: string;
   ModelName: string;
-  Image: string;
-  Environment: Record<string, string>;
+  /** Every instance runs all of them, as SageMaker co-locates a model's containers. */
+  Containers: DeployedContainer[];
+  InvocationMode: InvocationMode;
   InstanceCount: number;
   InstanceType: string;
   Weight: number;
   /** ContainerStartupHealthCheckTimeoutInSeconds, or the local default. */
   HealthCheckTimeoutSeconds: number;
-  /** `repo@sha256:...` once the image was found or pulled. */
-  ResolvedImage?: string;
-  ResolutionTime?: Date;
 }
 
 export interface Deployment {

@@ -1,8 +1,8 @@
-import type { Fleet, RunningContainer, RunningVariant } from './fleet.js';
+import type { Fleet, RunningInstance, RunningVariant } from './fleet.js';
 
 export interface Target {
   variant: RunningVariant;
-  container: RunningContainer;
+  instance: RunningInstance;
 }
 
 /**
@@ -35,7 +35,7 @@ export class TrafficTable {
 
   /**
    * A variant picked at random in proportion to the variants' weights (as SageMaker distributes
-   * traffic), or the named one, then the variant's containers in turn. Undefined when the named
+   * traffic), or the named one, then the variant's instances in turn. Undefined when the named
    * variant does not exist.
    */
   route(fleet: Fleet, targetVariant?: string): Target | undefined {
@@ -43,10 +43,10 @@ export class TrafficTable {
       targetVariant !== undefined
         ? fleet.variants.find((candidate) => candidate.deployment.VariantName === targetVariant)
         : this.weighted(fleet.variants);
-    if (!variant || variant.containers.length === 0) return undefined;
+    if (!variant || variant.instances.length === 0) return undefined;
     const next = this.cursors.get(variant) ?? 0;
-    this.cursors.set(variant, (next + 1) % variant.containers.length);
-    return { variant, container: variant.containers[next % variant.containers.length]! };
+    this.cursors.set(variant, (next + 1) % variant.instances.length);
+    return { variant, instance: variant.instances[next % variant.instances.length]! };
   }
 
   /** Counts a request against the fleet until the returned function is called. */

@@ -76,6 +76,22 @@ export const registryTaggable: TaggableCheck = (arn, context) => {
 };
 
 /**
+ * Reads a model package version named by ARN or `<group>/<version>` (as CreateModel's ModelPackageName
+ * does), with the ValidationException DescribeModelPackage gives for one that does not exist.
+ */
+export function readModelPackage(
+  context: RequestContext,
+  name: string
+): WireOutput<DescribeModelPackageCommandOutput> {
+  const store = new ModelRegistryStore(context.state);
+  const { group, version } = requireVersionedName({ ModelPackageName: name }, 'ModelPackageName');
+  const arn = store.packageArn(context, group, version);
+  const record = store.package(arn);
+  if (!record) throw packageNotFound(arn);
+  return describePackage(record);
+}
+
+/**
  * SageMaker's Model Registry: model package groups and their numbered, versioned model packages with
  * approval status, customer metadata, metrics and tags. Unversioned (Marketplace) packages are not emulated.
  */
@@ -97,7 +113,7 @@ export function modelRegistryOperations(): OperationTable {
     const { group, version } = requireVersionedName(value, member);
     const arn = store.packageArn(context, group, version);
     const record = store.package(arn);
-    if (!record) throw validationError(`ModelPackage ${arn} does not exist.`);
+    if (!record) throw packageNotFound(arn);
     return record;
   };
   return defineOperations<RegistryOperations>({
@@ -305,6 +321,10 @@ export function modelRegistryOperations(): OperationTable {
       return { ModelPackageArn: record.ModelPackageArn };
     }
   });
+}
+
+function packageNotFound(arn: string) {
+  return validationError(`ModelPackage ${arn} does not exist.`);
 }
 
 function storedMembers(

@@ -172,7 +172,7 @@ describe('CloudFormation cross-stack references, change set names and DescribeEv
       { OperationType: 'UPDATE_STACK', OperationId: [...operationIds][0] }
     ]);
     const byOperation = await cfn.client.send(
-      new DescribeEventsCommand({ OperationId: [...operationIds][0] as string })
+      new DescribeEventsCommand({ OperationId: [...operationIds][0] })
     );
     expect(byOperation.OperationEvents?.map((event) => event.EventId)).toEqual(
       OperationEvents?.map((event) => event.EventId)

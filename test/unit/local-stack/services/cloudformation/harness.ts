@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { createCloudFormationService } from '../../../../../src/local-stack/services/cloudformation/index.js';
 import { createIamService } from '../../../../../src/local-stack/services/iam/index.js';
+import { createCloudWatchService } from '../../../../../src/local-stack/services/cloudwatch/index.js';
+import { MetricBus } from '../../../../../src/local-stack/metrics.js';
 import { IamStore } from '../../../../../src/local-stack/services/iam/store.js';
 import { createInvoker } from '../../../../../src/local-stack/wire/invoke.js';
 import type { ServiceDefinition } from '../../../../../src/local-stack/wire/types.js';
@@ -26,12 +28,22 @@ export interface CloudFormationHarness {
   close(): Promise<void>;
 }
 
-/** An in-process local endpoint with CloudFormation over a fake SageMaker and the local IAM, and an SDK v3 client for it. */
+/** An in-process local endpoint with CloudFormation over a fake SageMaker, the local IAM and CloudWatch, and an SDK v3 client for it. */
 export async function startCloudFormation(dataDir?: string): Promise<CloudFormationHarness> {
   const sagemaker = createFakeSageMaker();
   let settled: () => Promise<void> = async () => undefined;
+  const shutdown: (() => Promise<void> | void)[] = [];
   const endpoint = await startEndpoint((state) => {
-    const services: ServiceDefinition[] = [sagemaker.service, createIamService(new IamStore(state))];
+    const services: ServiceDefinition[] = [
+      sagemaker.service,
+      createIamService(new IamStore(state)),
+      ...createCloudWatchService({
+        state,
+        metrics: new MetricBus(),
+        region: TEST_REGION,
+        onShutdown: (hook) => void shutdown.push(hook)
+      })
+    ];
     const cloudformation = createCloudFormationService({
       state,
       invoke: createInvoker(services),
@@ -52,6 +64,7 @@ export async function startCloudFormation(dataDir?: string): Promise<CloudFormat
     sagemaker,
     close: async () => {
       await settled();
+      for (const hook of shutdown) await hook();
       client.destroy();
       await endpoint.close();
     }

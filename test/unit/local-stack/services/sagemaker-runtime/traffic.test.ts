@@ -4,20 +4,19 @@ import type {
 } from '../../../../../src/local-stack/services/sagemaker/hosting/fleet.js';
 import { TrafficTable } from '../../../../../src/local-stack/services/sagemaker/hosting/traffic.js';
 
-const variant = (name: string, weight: number, containers: number): RunningVariant => ({
+const variant = (name: string, weight: number, instances: number): RunningVariant => ({
   deployment: {
     VariantName: name,
     ModelName: name,
-    Image: 'image',
-    Environment: {},
-    InstanceCount: containers,
+    Containers: [{ hostname: 'primary', image: 'image', environment: {} }],
+    InvocationMode: 'Serial',
+    InstanceCount: instances,
     InstanceType: 'ml.m5.large',
     Weight: weight,
     HealthCheckTimeoutSeconds: 60
   },
-  containers: Array.from({ length: containers }, (_, index) => ({
-    id: `${name}${index}`,
-    url: `http://127.0.0.1:${9000 + index}`
+  instances: Array.from({ length: instances }, (_, index) => ({
+    containers: [{ id: `${name}${index}`, hostname: 'primary', url: `http://127.0.0.1:${9000 + index}` }]
   }))
 });
 
@@ -45,10 +44,10 @@ describe('routing InvokeEndpoint traffic', () => {
     expect(table.route(fleet(variant('Zero', 0, 1)))).toBeUndefined();
   });
 
-  it("takes a variant's containers in turn", () => {
+  it("takes a variant's instances in turn", () => {
     const table = new TrafficTable(() => 0.5);
     const served = fleet(variant('A', 1, 3));
-    const ids = Array.from({ length: 7 }, () => table.route(served)?.container.id);
+    const ids = Array.from({ length: 7 }, () => table.route(served)?.instance.containers[0]?.id);
     expect(ids).toEqual(['A0', 'A1', 'A2', 'A0', 'A1', 'A2', 'A0']);
   });
 

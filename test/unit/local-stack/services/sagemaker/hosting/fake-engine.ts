@@ -25,7 +25,8 @@ interface FakeContainer {
  * containing "crash" exit (code 1) with log lines after their port is published, images containing
  * "crash-now" exit (code 3) before it is, as a container that dies at once does on Docker; images
  * containing "missing" cannot be pulled.
- * /invocations echoes the image, environment, headers and body; the body "fail" gets a 400.
+ * /invocations echoes the image, environment, headers and body; the body "fail" gets a 400, the body
+ * "error" a 500.
  */
 export class FakeEngine implements ContainerEngine {
   readonly containers = new Map<string, FakeContainer>();
@@ -74,6 +75,8 @@ export class FakeEngine implements ContainerEngine {
           response.writeHead(behaviour === 'serve' ? 200 : 500).end();
         } else if (body === 'fail') {
           response.writeHead(400, { 'content-type': 'text/plain' }).end('bad input');
+        } else if (body === 'error') {
+          response.writeHead(500, { 'content-type': 'text/plain' }).end('model crashed');
         } else {
           const attributes = request.headers['x-amzn-sagemaker-custom-attributes'];
           response

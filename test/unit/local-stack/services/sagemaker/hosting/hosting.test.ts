@@ -35,6 +35,7 @@ import {
   type RunningEndpoint
 } from '../../../../../helpers/local-endpoint.js';
 import { FakeEngine } from './fake-engine.js';
+import { LABELS } from '../../../../../../src/local-stack/services/sagemaker/hosting/fleet.js';
 
 const ARN = `arn:aws:sagemaker:${TEST_REGION}:${TEST_ACCOUNT}`;
 const REGISTRY = '127.0.0.1:5999';
@@ -336,6 +337,82 @@ describe('local SageMaker hosting (fake container engine)', () => {
     // A later successful update clears the reason.
     await sagemaker.send(new UpdateEndpointCommand({ EndpointName: 'ep', EndpointConfigName: 'v1' }));
     expect((await settle('ep')).FailureReason).toBeUndefined();
+  });
+
+  it('runs every container of a multi-container model on each instance, and names the failing one', async () => {
+    await sagemaker.send(
+      new CreateModelCommand({
+        ModelName: 'pipeline',
+        Containers: [
+          { ContainerHostname: 'prep', Image: `${REGISTRY}/prep:v1`, Environment: { STEP: 'prep' } },
+          { ContainerHostname: 'model', Image: `${REGISTRY}/tiny:v1` }
+        ]
+      })
+    );
+    await config('pipeline', [{ ModelName: 'pipeline', InitialInstanceCount: 2 }]);
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: 'pipe', EndpointConfigName: 'pipeline' }));
+    const described = await settle('pipe');
+    expect(described.EndpointStatus).toBe('InService');
+    expect(described.ProductionVariants?.[0]).toMatchObject({
+      CurrentInstanceCount: 2,
+      DeployedImages: [
+        expect.objectContaining({ SpecifiedImage: `${REGISTRY}/prep:v1` }),
+        expect.objectContaining({ SpecifiedImage: `${REGISTRY}/tiny:v1` })
+      ]
+    });
+    const started = [...engine.containers.values()].map(({ options }) => ({
+      hostname: options.labels[LABELS.container],
+      name: options.name.replace(/-[0-9a-f]{8}-/, '-<fleet>-'),
+      env: options.env
+    }));
+    expect(started).toEqual([
+      {
+        hostname: 'prep',
+        name: 'modelship-pipe-alltraffic-<fleet>-1-prep',
+        env: { STEP: 'prep', SAGEMAKER_BIND_TO_PORT: '8080' }
+      },
+      {
+        hostname: 'model',
+        name: 'modelship-pipe-alltraffic-<fleet>-1-model',
+        env: { SAGEMAKER_BIND_TO_PORT: '8080' }
+      },
+      {
+        hostname: 'prep',
+        name: 'modelship-pipe-alltraffic-<fleet>-2-prep',
+        env: { STEP: 'prep', SAGEMAKER_BIND_TO_PORT: '8080' }
+      },
+      {
+        hostname: 'model',
+        name: 'modelship-pipe-alltraffic-<fleet>-2-model',
+        env: { SAGEMAKER_BIND_TO_PORT: '8080' }
+      }
+    ]);
+    // The fake containers echo their request as JSON: the second got the first's answer.
+    const { answer } = await invoke('pipe', 'row');
+    expect(answer.image).toBe(`${REGISTRY}/tiny:v1`);
+    expect(JSON.parse(answer.body)).toMatchObject({ image: `${REGISTRY}/prep:v1`, body: 'row' });
+    await expect(invoke('pipe', 'fail')).rejects.toMatchObject({
+      name: 'ModelError',
+      message: expect.stringMatching(/^Received client error \(400\) from prep with message "bad input"/)
+    });
+
+    await sagemaker.send(
+      new CreateModelCommand({
+        ModelName: 'broken-pipeline',
+        Containers: [{ Image: `${REGISTRY}/tiny:v1` }, { Image: `${REGISTRY}/crash:v1` }]
+      })
+    );
+    await config('broken-pipeline', [{ ModelName: 'broken-pipeline' }]);
+    await sagemaker.send(
+      new CreateEndpointCommand({ EndpointName: 'broken-pipe', EndpointConfigName: 'broken-pipeline' })
+    );
+    expect((await settle('broken-pipe')).FailureReason).toBe(
+      'The container container-2 for production variant AllTraffic exited with code 1 before passing the ' +
+        'ping health check. Last log lines:\nloading\nRuntimeError: corrupt model'
+    );
+    await sagemaker.send(new DeleteEndpointCommand({ EndpointName: 'pipe' }));
+    await hosting.controller.settled();
+    expect(engine.containers.size).toBe(0);
   });
 
   it('refuses fleets beyond the instance quota with ResourceLimitExceeded', async () => {
