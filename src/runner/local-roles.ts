@@ -1,15 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
-  EntityAlreadyExistsException,
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+  type Stack
+} from '@aws-sdk/client-cloudformation';
+import {
   GetRoleCommand,
   IAMClient,
-  NoSuchEntityException,
-  PutRolePolicyCommand
+  ListOpenIDConnectProvidersCommand,
+  NoSuchEntityException
 } from '@aws-sdk/client-iam';
 
-/** GitHub's OIDC issuer, as AWS accounts register it for GitHub Actions. */
+/** The one-time AWS set-up the starter workflows' roles come from (README: "One-time AWS set-up"). */
+export const SETUP_TEMPLATE = 'action-templates/cloudformation/github-oidc-roles.yaml';
+/** The stack the set-up is applied as, on the local stack as the README suggests on AWS. */
+export const SETUP_STACK = 'modelship-github-oidc-roles';
+export const SETUP_ROLES = [
+  'modelship-preview',
+  'modelship-staging',
+  'modelship-production',
+  'modelship-sagemaker-execution'
+];
+
 const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
+const POLL_MS = 200;
 
 /** A role ARN's account and name: arn:aws:iam::123456789012:role/path/name. */
 export function parseRoleArn(roleArn: string): { accountId: string; roleName: string } | undefined {
@@ -17,78 +33,93 @@ export function parseRoleArn(roleArn: string): { accountId: string; roleName: st
   return match ? { accountId: match[1] as string, roleName: match[2] as string } : undefined;
 }
 
-/** The trust policy of GitHub's documented OIDC set-up: this repository's workflows, audience sts. */
-export function githubTrustPolicy(accountId: string, repository: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_ISSUER}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: { [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com' },
-          StringLike: { [`${GITHUB_ISSUER}:sub`]: `repo:${repository}:*` }
-        }
-      }
-    ]
-  });
+/** The set-up template's parameters for a repository: the model is named after the repository. */
+export function setupParameters(
+  repository: string,
+  hasProvider: boolean
+): { ParameterKey: string; ParameterValue: string }[] {
+  const name = (repository.split('/')[1] ?? repository).toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  return [
+    { ParameterKey: 'Repository', ParameterValue: repository },
+    { ParameterKey: 'ModelName', ParameterValue: name },
+    { ParameterKey: 'CreateOIDCProvider', ParameterValue: hasProvider ? 'false' : 'true' }
+  ];
 }
 
 /**
- * On the local stack, the one-time AWS set-up a workflow's role needs (GitHub's OIDC provider and the
- * role, trusted for this repository) is done when it is missing, so a copied repository runs as it is.
- * An existing role is left alone: its own trust policy decides. Returns what was created, for the log.
+ * On the local stack, a workflow's missing role is set up as it is once on AWS: the set-up template is
+ * applied (GitHub's OIDC provider and the modelship roles, trusted for this repository only). A role that
+ * exists is left alone. Returns what was done, for the log; a role the template does not make is an error.
  */
 export async function ensureLocalRole(
   endpoint: string,
   region: string,
   roleArn: string,
-  repository: string
+  repository: string,
+  packageRoot: string
 ): Promise<string[]> {
   const parsed = parseRoleArn(roleArn);
   if (!parsed) return [];
   // A 12-digit access key id selects that account on the local stack.
-  const iam = new IAMClient({
+  const config = {
     region,
     endpoint,
     credentials: { accessKeyId: parsed.accountId, secretAccessKey: 'local' }
-  });
+  };
+  const iam = new IAMClient(config);
+  const cloudformation = new CloudFormationClient(config);
   try {
-    await iam.send(new GetRoleCommand({ RoleName: parsed.roleName }));
-    return [];
-  } catch (error) {
-    if (!(error instanceof NoSuchEntityException)) throw error;
-  }
-  const created: string[] = [];
-  try {
-    await iam.send(
-      new CreateOpenIDConnectProviderCommand({
-        Url: `https://${GITHUB_ISSUER}`,
-        ClientIDList: ['sts.amazonaws.com']
+    if (await roleExists(iam, parsed.roleName)) return [];
+    if (!SETUP_ROLES.includes(parsed.roleName)) {
+      throw new Error(
+        `The role ${roleArn} does not exist on the local stack, and the set-up template (${SETUP_TEMPLATE}) ` +
+          `makes only ${SETUP_ROLES.join(', ')}. Use one of those in the workflow, or create the role first ` +
+          '(aws iam create-role against the local stack).'
+      );
+    }
+    const providers = await iam.send(new ListOpenIDConnectProvidersCommand({}));
+    const hasProvider = (providers.OpenIDConnectProviderList ?? []).some((provider) =>
+      provider.Arn?.endsWith(`:oidc-provider/${GITHUB_ISSUER}`)
+    );
+    const created = await cloudformation.send(
+      new CreateStackCommand({
+        StackName: SETUP_STACK,
+        TemplateBody: readFileSync(join(packageRoot, SETUP_TEMPLATE), 'utf8'),
+        Parameters: setupParameters(repository, hasProvider),
+        Capabilities: ['CAPABILITY_NAMED_IAM']
       })
     );
-    created.push(`the OIDC provider ${GITHUB_ISSUER}`);
-  } catch (error) {
-    if (!(error instanceof EntityAlreadyExistsException)) throw error;
+    const stack = await waitForCreation(cloudformation, created.StackId ?? SETUP_STACK);
+    if (stack.StackStatus !== 'CREATE_COMPLETE') {
+      throw new Error(
+        `Applying ${SETUP_TEMPLATE} as stack ${SETUP_STACK} on the local stack ended ${stack.StackStatus}: ` +
+          `${stack.StackStatusReason ?? 'see its events'} (aws cloudformation describe-stack-events --stack-name ${SETUP_STACK}).`
+      );
+    }
+    return [
+      `the set-up template ${SETUP_TEMPLATE} as stack ${SETUP_STACK} (${hasProvider ? '' : `the OIDC provider ${GITHUB_ISSUER}, `}roles ${SETUP_ROLES.join(', ')}, trusted for ${repository})`
+    ];
+  } finally {
+    iam.destroy();
+    cloudformation.destroy();
   }
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: parsed.roleName,
-      AssumeRolePolicyDocument: githubTrustPolicy(parsed.accountId, repository)
-    })
-  );
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: parsed.roleName,
-      PolicyName: 'modelship-local-deploy',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }]
-      })
-    })
-  );
-  created.push(`the role ${roleArn} (trusted for repo:${repository}:*)`);
-  iam.destroy();
-  return created;
+}
+
+async function roleExists(iam: IAMClient, roleName: string): Promise<boolean> {
+  try {
+    await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    return true;
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return false;
+    throw error;
+  }
+}
+
+async function waitForCreation(cloudformation: CloudFormationClient, stackId: string): Promise<Stack> {
+  for (;;) {
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackId }));
+    const stack = Stacks?.[0];
+    if (stack && !stack.StackStatus?.endsWith('_IN_PROGRESS')) return stack;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }

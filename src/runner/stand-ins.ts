@@ -107,10 +107,13 @@ export function localStackCredentials(endpoint: string): CredentialsProvider {
         endpoint,
         request.region,
         request.roleArn,
-        job.run.trigger.repository
+        job.run.trigger.repository,
+        job.run.sources.packageRoot
       );
       if (created.length > 0)
-        log(`Set up on the local stack, as done once on AWS: ${created.join(' and ')}.`);
+        log(
+          `The role ${request.roleArn} was missing; applied on the local stack, as done once on AWS: ${created.join(' and ')}.`
+        );
       const sts = new STSClient({ region: request.region, endpoint });
       const answer = await sts.send(
         new AssumeRoleWithWebIdentityCommand({

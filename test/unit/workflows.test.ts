@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../helpers/action-runner.js';
 // inputs they declare, and give the ones they require: a renamed input would otherwise break users silently.
 interface ActionMetadata {
   inputs?: Record<string, { required?: boolean; default?: string }>;
-  runs: { using: string; main: string; post?: string };
+  runs: { using: string; main: string; post?: string; steps?: { shell?: string; run?: string }[] };
 }
 interface Step {
   uses?: string;
@@ -43,8 +43,19 @@ const ownActionCalls = workflowFiles.flatMap((file) => {
   );
 });
 
+const javascriptActions = actionNames.filter((name) => metadata(name).runs.using !== 'composite');
+const compositeActions = actionNames.filter((name) => metadata(name).runs.using === 'composite');
+
 describe('action metadata', () => {
-  it.each(actionNames)('%s runs its own bundle on node24', (name) => {
+  it.each(compositeActions)('%s (composite) gives every run step a shell, as GitHub requires', (name) => {
+    const steps = metadata(name).runs.steps ?? [];
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps.filter((candidate) => candidate.run !== undefined)) {
+      expect(step.shell).toBe('bash');
+    }
+  });
+
+  it.each(javascriptActions)('%s runs its own bundle on node24', (name) => {
     const runs = metadata(name).runs;
     expect(runs.using).toBe('node24');
     expect(runs.main).toBe(`../../dist/${name}/index.js`);
@@ -85,9 +96,41 @@ describe('reusable workflow', () => {
     for (const file of workflowFiles.filter((path) => path.startsWith('action-templates'))) {
       const text = readFileSync(join(PROJECT_ROOT, file), 'utf8');
       expect(text).toMatch(
-        /modelship\/modelship\/(\.github\/workflows\/(deploy|release|promote)-model\.yml|actions\/)/
+        /modelship\/modelship\/(\.github\/workflows\/(deploy|release|promote|preview)-model\.yml|actions\/)/
       );
     }
+  });
+});
+
+describe('the preview workflows', () => {
+  const files = [
+    '.github/workflows/preview-model.yml',
+    'action-templates/model-repo/.github/workflows/preview-sweep.yml'
+  ];
+  const jobsOf = (file: string) =>
+    Object.entries(
+      (
+        parse(readFileSync(join(PROJECT_ROOT, file), 'utf8')) as {
+          jobs: Record<string, { permissions?: Record<string, string>; steps?: Step[] }>;
+        }
+      ).jobs
+    );
+
+  it.each(files)('%s: every job declares its permissions, and only the comment jobs may write', (file) => {
+    for (const [name, job] of jobsOf(file)) {
+      expect(job.permissions).toBeDefined();
+      const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === 'write');
+      for (const [scope] of writes) expect(['id-token', 'pull-requests']).toContain(scope);
+      if (name === 'fork') expect(job.permissions).toEqual({ contents: 'read' });
+    }
+  });
+
+  it('checks out without persisting the token', () => {
+    const checkouts = jobsOf('.github/workflows/preview-model.yml').flatMap(([, job]) =>
+      (job.steps ?? []).filter((step) => step.uses?.startsWith('actions/checkout@'))
+    );
+    expect(checkouts.length).toBeGreaterThan(0);
+    for (const step of checkouts) expect(step.with).toEqual({ 'persist-credentials': false });
   });
 });
 

@@ -39,7 +39,8 @@ export const Output = {
   StackId: 'stack-id',
   StackStatus: 'stack-status',
   ChangeSetId: 'change-set-id',
-  NoChanges: 'no-changes'
+  NoChanges: 'no-changes',
+  Changes: 'changes'
 } as const;
 
 export type Inputs =

@@ -41,7 +41,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
       [Output.StackId]: result.stackId ?? '',
       [Output.StackStatus]: result.stackStatus,
       [Output.ChangeSetId]: '',
-      [Output.NoChanges]: !result.existed
+      [Output.NoChanges]: !result.existed,
+      [Output.Changes]: '[]'
     });
     await writeSummaryText(
       result.existed
@@ -92,7 +93,8 @@ function setDeployOutputs(result: DeployResult): void {
     [Output.StackId]: result.stackId,
     [Output.StackStatus]: result.stackStatus,
     [Output.ChangeSetId]: result.changeSetId,
-    [Output.NoChanges]: result.noChanges
+    [Output.NoChanges]: result.noChanges,
+    [Output.Changes]: JSON.stringify(result.changes)
   };
   for (const key of Object.keys(result.outputs)) {
     if (key in fixed)

@@ -61,7 +61,8 @@ describe('deploy-cfn-stack run()', () => {
       'stack-id': STACK_ID,
       'stack-status': 'UPDATE_COMPLETE',
       'change-set-id': CHANGE_SET_ID,
-      'no-changes': 'true'
+      'no-changes': 'true',
+      changes: '[]'
     });
     expect(summary.join('\n')).toContain(`### Stack ${STACK_NAME}: no changes`);
     expect(summary).toContain(`# Outputs of stack ${STACK_NAME} (UPDATE_COMPLETE)`);
@@ -95,7 +96,8 @@ describe('deploy-cfn-stack run()', () => {
       'stack-id': '',
       'stack-status': 'DELETE_COMPLETE',
       'change-set-id': '',
-      'no-changes': 'true'
+      'no-changes': 'true',
+      changes: '[]'
     });
     expect(summary.join('\n')).toContain('did not exist: nothing to delete');
   });

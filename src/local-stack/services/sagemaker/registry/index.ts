@@ -3,6 +3,8 @@ import type {
   CreateModelPackageCommandOutput,
   CreateModelPackageGroupCommandInput,
   CreateModelPackageGroupCommandOutput,
+  DeleteModelPackageCommandInput,
+  DeleteModelPackageCommandOutput,
   DeleteModelPackageGroupCommandInput,
   DeleteModelPackageGroupCommandOutput,
   DescribeModelPackageCommandInput,
@@ -64,6 +66,7 @@ type RegistryOperations = {
   DescribeModelPackage: [DescribeModelPackageCommandInput, DescribeModelPackageCommandOutput];
   ListModelPackages: [ListModelPackagesCommandInput, ListModelPackagesCommandOutput];
   UpdateModelPackage: [UpdateModelPackageCommandInput, UpdateModelPackageCommandOutput];
+  DeleteModelPackage: [DeleteModelPackageCommandInput, DeleteModelPackageCommandOutput];
 };
 
 /** Model package groups and versions carry tags. */
@@ -224,6 +227,15 @@ export function modelRegistryOperations(): OperationTable {
       new TagStore(context.state).set(arn, tags);
       store.save();
       return { ModelPackageArn: arn };
+    },
+
+    DeleteModelPackage(input, context) {
+      const store = storeOf(context);
+      const record = requirePackage(store, context, input, 'ModelPackageName');
+      store.deletePackage(record.ModelPackageArn);
+      store.save();
+      new TagStore(context.state).set(record.ModelPackageArn, []);
+      return {};
     },
 
     DescribeModelPackage(input, context) {

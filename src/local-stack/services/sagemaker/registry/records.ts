@@ -102,4 +102,8 @@ export class ModelRegistryStore {
   putPackage(record: PackageRecord): void {
     this.document.packages[record.ModelPackageArn] = record;
   }
+
+  deletePackage(arn: string): void {
+    delete this.document.packages[arn];
+  }
 }

@@ -92,6 +92,7 @@ describe('local SageMaker Model Registry', () => {
         'AddTags',
         'CreateModelPackage',
         'CreateModelPackageGroup',
+        'DeleteModelPackage',
         'DeleteModelPackageGroup',
         'DeleteTags',
         'DescribeModelPackage',
@@ -408,6 +409,37 @@ print(json.dumps(out))
       tags: [{ Key: 'stage', Value: 'dev' }],
       errors: ['ValidationException', 'ConflictException', 'ValidationException'],
       deleted: []
+    });
+  });
+
+  it('deletes a model version through boto3: gone from the group, its tags too, the next version numbered on', async () => {
+    const script = `
+import json, boto3
+from botocore.exceptions import ClientError
+sm = boto3.client("sagemaker")
+sm.create_model_package_group(ModelPackageGroupName="doomed")
+arns = [sm.create_model_package(ModelPackageGroupName="doomed", InferenceSpecification={"Containers": [{"Image": "${IMAGE}"}], "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}, Tags=[{"Key": "pr", "Value": "7"}])["ModelPackageArn"] for i in range(2)]
+sm.delete_model_package(ModelPackageName=arns[0])
+out = {"left": [s["ModelPackageArn"] for s in sm.list_model_packages(ModelPackageGroupName="doomed")["ModelPackageSummaryList"]]}
+errors = []
+for call in [lambda: sm.describe_model_package(ModelPackageName=arns[0]), lambda: sm.delete_model_package(ModelPackageName=arns[0])]:
+    try:
+        call()
+        errors.append(None)
+    except ClientError as error:
+        errors.append([error.response["Error"]["Code"], error.response["Error"]["Message"]])
+out["errors"] = errors
+sm.delete_model_package(ModelPackageName=arns[1])
+out["next"] = sm.create_model_package(ModelPackageGroupName="doomed", InferenceSpecification={"Containers": [{"Image": "${IMAGE}"}], "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]})["ModelPackageArn"]
+print(json.dumps(out))
+`;
+    const run = await runProgram('python3', ['-c', script], { env: clientEnv });
+    expect(run.stderr).toBe('');
+    const gone = ['ValidationException', `ModelPackage ${ARN}:model-package/doomed/1 does not exist.`];
+    expect(JSON.parse(run.stdout)).toEqual({
+      left: [`${ARN}:model-package/doomed/2`],
+      errors: [gone, gone],
+      next: `${ARN}:model-package/doomed/3`
     });
   });
 
