@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../helpers/action-runner.js';
@@ -82,6 +82,16 @@ function productionImage(): string | undefined {
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'modelship-release-'));
   cpSync(join(PROJECT_ROOT, 'action-templates/model-repo'), repo, { recursive: true });
+  // The shipped template bakes every update for 300 s, and the local stack bakes for real: this copy bakes
+  // 5 s so the story's five updates take minutes, not half an hour. Nothing else of the starter changes.
+  const workflow = join(repo, '.github/workflows/deploy.yml');
+  const starter = readFileSync(workflow, 'utf8');
+  const quick = starter.replace(
+    '      production-parameters: LogLevel=WARNING\n',
+    '      staging-parameters: BakeTimeSeconds=5\n      production-parameters: |\n        LogLevel=WARNING\n        BakeTimeSeconds=5\n'
+  );
+  if (quick === starter) throw new Error('deploy.yml no longer sets production-parameters: update this test');
+  writeFileSync(workflow, quick);
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
   git('remote', 'add', 'origin', `https://github.com/${REPOSITORY}.git`);
   git('add', '.');
