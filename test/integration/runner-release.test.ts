@@ -79,19 +79,31 @@ function productionImage(): string | undefined {
     ?.ParameterValue;
 }
 
+/** Replaces one line of a starter workflow in the copy, failing loudly when the starter changed. */
+function bakeQuickly(file: string, line: string, replacement: string[]): void {
+  const path = join(repo, '.github/workflows', file);
+  const starter = readFileSync(path, 'utf8');
+  if (!starter.includes(line))
+    throw new Error(`${file} no longer has ${JSON.stringify(line)}: update this test`);
+  writeFileSync(path, starter.replace(line, `${replacement.join('\n')}\n`));
+}
+
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'modelship-release-'));
   cpSync(join(PROJECT_ROOT, 'action-templates/model-repo'), repo, { recursive: true });
   // The shipped template bakes every update for 300 s, and the local stack bakes for real: this copy bakes
-  // 5 s so the story's five updates take minutes, not half an hour. Nothing else of the starter changes.
-  const workflow = join(repo, '.github/workflows/deploy.yml');
-  const starter = readFileSync(workflow, 'utf8');
-  const quick = starter.replace(
-    '      production-parameters: LogLevel=WARNING\n',
-    '      staging-parameters: BakeTimeSeconds=5\n      production-parameters: |\n        LogLevel=WARNING\n        BakeTimeSeconds=5\n'
-  );
-  if (quick === starter) throw new Error('deploy.yml no longer sets production-parameters: update this test');
-  writeFileSync(workflow, quick);
+  // 5 s so the story's updates take minutes, not half an hour. Nothing else of the starter changes.
+  bakeQuickly('deploy.yml', '      production-parameters: LogLevel=WARNING\n', [
+    '      staging-parameters: BakeTimeSeconds=5',
+    '      production-parameters: |',
+    '        LogLevel=WARNING',
+    '        BakeTimeSeconds=5'
+  ]);
+  bakeQuickly('release.yml', '      parameters: LogLevel=WARNING\n', [
+    '      parameters: |',
+    '        LogLevel=WARNING',
+    '        BakeTimeSeconds=5'
+  ]);
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
   git('remote', 'add', 'origin', `https://github.com/${REPOSITORY}.git`);
   git('add', '.');
