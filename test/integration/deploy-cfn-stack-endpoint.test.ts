@@ -104,7 +104,9 @@ function templateInputs(image: string, version: string, endpoint = endpointName)
       `ImageUri=${image}`,
       `EndpointName=${endpoint}`,
       'ExecutionRoleArn=arn:aws:iam::000000000000:role/modelship-local-execution',
-      `ModelVersion=${version}`
+      `ModelVersion=${version}`,
+      // The local stack bakes blue/green updates for real; the template's 300 s would make each update slow.
+      'BakeTimeSeconds=5'
     ].join('\n'),
     'wait-for-endpoints': 'true'
   };
