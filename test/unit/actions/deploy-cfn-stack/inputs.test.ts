@@ -209,7 +209,10 @@ describe('parseInputs', () => {
   it.each([
     [{ 'stack-name': '' }, /'stack-name': is required/],
     [{ 'stack-name': 'prod', template: '' }, /'template': is required/],
-    [{ 'stack-name': 'prod', template: 'realtime' }, /one of: github-oidc-roles, realtime-endpoint, serverless-endpoint\./],
+    [
+      { 'stack-name': 'prod', template: 'realtime' },
+      /one of: github-oidc-roles, realtime-endpoint, serverless-endpoint\./
+    ],
     [
       { 'stack-name': 'prod', template: 'infra/stack.yaml', capabilities: 'CAPABILITY_ROOT' },
       /'capabilities'.*CAPABILITY_ROOT/
