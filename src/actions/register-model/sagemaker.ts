@@ -7,6 +7,7 @@ import {
   ListModelPackagesCommand,
   UpdateModelPackageCommand,
   type DescribeModelPackageCommandOutput,
+  type ModelPackageSummary,
   type SageMakerClient
 } from '@aws-sdk/client-sagemaker';
 import { ActionError, describeError } from '../../lib/errors.js';
@@ -160,6 +161,20 @@ async function describeVersion(
 }
 
 async function findVersionArn(client: SageMakerClient, group: string, number: number): Promise<string> {
+  for await (const summary of versionsNewestFirst(client, group)) {
+    if (summary.ModelPackageVersion === number && summary.ModelPackageArn) return summary.ModelPackageArn;
+  }
+  throw new ActionError(
+    `Model package group ${group} has no version ${number}.`,
+    "Check 'version' (aws sagemaker list-model-packages --model-package-group-name " + group + ' lists them).'
+  );
+}
+
+/** The group's versions, newest first, page by page. */
+async function* versionsNewestFirst(
+  client: SageMakerClient,
+  group: string
+): AsyncGenerator<ModelPackageSummary> {
   let nextToken: string | undefined;
   do {
     const page = await client.send(
@@ -171,14 +186,9 @@ async function findVersionArn(client: SageMakerClient, group: string, number: nu
         ...(nextToken !== undefined && { NextToken: nextToken })
       })
     );
-    const match = page.ModelPackageSummaryList?.find((summary) => summary.ModelPackageVersion === number);
-    if (match?.ModelPackageArn) return match.ModelPackageArn;
+    yield* page.ModelPackageSummaryList ?? [];
     nextToken = page.NextToken;
   } while (nextToken);
-  throw new ActionError(
-    `Model package group ${group} has no version ${number}.`,
-    "Check 'version' (aws sagemaker list-model-packages --model-package-group-name " + group + ' lists them).'
-  );
 }
 
 async function findGroup(client: SageMakerClient, group: string): Promise<boolean> {
@@ -204,26 +214,13 @@ async function findVersionWithImage(
   group: string,
   imageUri: string
 ): Promise<DescribeModelPackageCommandOutput | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListModelPackagesCommand({
-        ModelPackageGroupName: group,
-        SortBy: 'CreationTime',
-        SortOrder: 'Descending',
-        MaxResults: 100,
-        ...(nextToken !== undefined && { NextToken: nextToken })
-      })
+  for await (const summary of versionsNewestFirst(client, group)) {
+    const described = await client.send(
+      new DescribeModelPackageCommand({ ModelPackageName: summary.ModelPackageArn })
     );
-    for (const summary of page.ModelPackageSummaryList ?? []) {
-      const described = await client.send(
-        new DescribeModelPackageCommand({ ModelPackageName: summary.ModelPackageArn })
-      );
-      const images = described.InferenceSpecification?.Containers?.map((container) => container.Image ?? '');
-      if (images?.some((image) => sameImage(image, imageUri))) return described;
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
+    const images = described.InferenceSpecification?.Containers?.map((container) => container.Image ?? '');
+    if (images?.some((image) => sameImage(image, imageUri))) return described;
+  }
   return undefined;
 }
 
