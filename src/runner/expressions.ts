@@ -96,7 +96,15 @@ export function evaluateExpression(expression: string, contexts: Contexts, funct
     if (token.type === TokenType.STRING) token.value = token.lexeme.slice(1, -1).replaceAll("''", "'");
   }
   const tree = new Parser(lexed.tokens, CONTEXT_NAMES, [...table.values()]).parse();
-  const context = JSON.parse(JSON.stringify(contexts), data.reviver) as data.Dictionary;
+  // Only the contexts the expression names are converted: converting all of them (the event payload, env,
+  // steps) for every `if: success()` was a large share of the runner's own work on a step.
+  const named = new Set(
+    lexed.tokens
+      .filter((token) => token.type === TokenType.IDENTIFIER)
+      .map((token) => token.lexeme.toLowerCase())
+  );
+  const used = Object.fromEntries(Object.entries(contexts).filter(([name]) => named.has(name.toLowerCase())));
+  const context = JSON.parse(JSON.stringify(used), data.reviver) as data.Dictionary;
   const result = new Evaluator(tree, context, table).evaluate();
   return JSON.parse(JSON.stringify(result, data.replacer) ?? 'null') as unknown;
 }

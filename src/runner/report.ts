@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Annotation, StepOutputSink } from './commands.js';
 import { seconds } from './duration.js';
 import { Progress, type Terminal } from './progress.js';
@@ -15,19 +15,28 @@ const MARKS: Record<Conclusion, string> = { success: '✓', failure: '✗', canc
 export class Report {
   readonly annotations: Annotation[] = [];
   private readonly progress: Progress;
+  /** The log file, opened once rather than for every line of the run. */
+  private logFd: number | undefined;
 
   constructor(
     print: (text: string) => void,
-    private readonly logFile: string | undefined,
+    logFile: string | undefined,
     private readonly debug = false,
     terminal?: Terminal
   ) {
     this.progress = new Progress(terminal, print);
+    this.logFd = logFile === undefined ? undefined : openSync(logFile, 'a');
   }
 
   private emit(text: string, toConsole = true): void {
     if (toConsole) this.progress.printLine(text);
-    if (this.logFile) appendFileSync(this.logFile, `${text}\n`);
+    if (this.logFd !== undefined) writeSync(this.logFd, `${text}\n`);
+  }
+
+  /** Closes the log file; later lines are printed only. */
+  close(): void {
+    if (this.logFd !== undefined) closeSync(this.logFd);
+    this.logFd = undefined;
   }
 
   note(text: string): void {

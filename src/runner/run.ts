@@ -189,6 +189,9 @@ export async function runWorkflow(options: RunOptions): Promise<number> {
     } finally {
       release();
     }
+  } catch (error) {
+    report.close();
+    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -209,5 +212,6 @@ export async function runWorkflow(options: RunOptions): Promise<number> {
   report.note(
     `\nRun ${runNumber}: ${outcome} in ${seconds(Date.now() - started)}. Log: ${join(runDir, 'log.txt')}`
   );
+  report.close();
   return run.waiting ? EXIT.waiting : failed ? EXIT.failure : EXIT.success;
 }

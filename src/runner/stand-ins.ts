@@ -1,12 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import {
-  AssumeRoleCommand,
-  AssumeRoleWithWebIdentityCommand,
-  STSClient,
-  type Credentials
-} from '@aws-sdk/client-sts';
+import type { Credentials } from '@aws-sdk/client-sts';
 import type { StandIn } from './actions.js';
-import { ensureLocalRole } from './local-roles.js';
 import type { StepOutputSink } from './commands.js';
 import type { JobContext } from './context.js';
 import type { Trigger } from './events.js';
@@ -103,6 +97,9 @@ export function localStackCredentials(endpoint: string): CredentialsProvider {
         throw new Error(`The local OIDC issuer refused a token: ${response.status} ${await response.text()}`);
       const { value } = (await response.json()) as { value: string };
       job.run.masker.add(value);
+      // The AWS SDK is loaded only by runs that assume a role, not at every run's start.
+      const { ensureLocalRole } = await import('./local-roles.js');
+      const { AssumeRoleWithWebIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
       const created = await ensureLocalRole(
         endpoint,
         request.region,
@@ -132,6 +129,7 @@ export function awsCredentials(): CredentialsProvider {
   return {
     stepEnvironment: () => ({}),
     async assumeRole(_job, request) {
+      const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
       const answer = await new STSClient({ region: request.region }).send(
         new AssumeRoleCommand({ RoleArn: request.roleArn, RoleSessionName: request.sessionName })
       );

@@ -109,9 +109,14 @@ export function hashFiles(workspace: string, patterns: string[]): string {
   return outer.digest('hex');
 }
 
+/**
+ * The file-command files of a step's process. Steps run one at a time, so every process of the run reuses one
+ * set, emptied before it starts: a directory and five files per process cost more than the runner's other
+ * work on a step.
+ */
 function stepFiles(job: JobContext): StepFiles {
   job.stepCounter += 1;
-  const dir = join(job.run.tempDir, `step-${job.stepCounter}`);
+  const dir = join(job.run.tempDir, 'files');
   mkdirSync(dir, { recursive: true });
   const paths = {
     GITHUB_OUTPUT: join(dir, 'output'),
@@ -255,7 +260,7 @@ async function runScript(
       : job.defaults.workingDirectory;
   const cwd = resolve(job.run.sources.workspace, directory ?? '.');
   const files = stepFiles(job);
-  const scriptPath = join(files.dir, shell === 'python' ? 'script.py' : 'script.sh');
+  const scriptPath = join(files.dir, `script-${job.stepCounter}.${shell === 'python' ? 'py' : 'sh'}`);
   writeFileSync(scriptPath, script);
   const [command, ...args] = shellCommand(shell ?? 'bash').map((part) => part.replace('{0}', scriptPath));
   const env = processEnvironment(job, stepEnv, files);

@@ -62,6 +62,8 @@ describe('modelship run', () => {
     expect(exitCode).toBe(EXIT.success);
     expect(log).toContain('got hello-world');
     expect(log).toContain('color is blue');
+    // Each step's file commands are its own: a step that writes no outputs has none.
+    expect(log).toContain("the quiet step's word is ''");
     expect(log).toContain('○ Job never: skipped');
     expect(log).toContain('○ Job after-never: skipped');
     expect(log).toContain('never=skipped consume=success');
