@@ -47,16 +47,24 @@ function cpuTimed(run) {
   return { wall, cpu: before === undefined ? undefined : after - before + ownCpuMs() - ownBefore };
 }
 
-// The machine is shared: each figure is the best of a few runs, the one least disturbed by other work.
+// The machine is shared: each figure is the best of a few runs, the one least disturbed by other work. The
+// measures take turns (rounds of all of them), so a change in the machine's load touches all alike.
 const REPEATS = 3;
-function best(measure) {
-  const runs = Array.from({ length: REPEATS }, measure);
+function best(runs) {
   return {
     wall: Math.min(...runs.map((run) => run.wall)),
     cpu: runs.some((run) => run.cpu === undefined) ? undefined : Math.min(...runs.map((run) => run.cpu)),
     ...(runs[0].runnerCpu !== undefined && { runnerCpu: Math.min(...runs.map((run) => run.runnerCpu)) }),
     nodes: runs[0].nodes
   };
+}
+
+function inTurns(measures) {
+  const runs = Object.fromEntries(Object.keys(measures).map((name) => [name, []]));
+  for (let round = 0; round < REPEATS; round += 1) {
+    for (const [name, measure] of Object.entries(measures)) runs[name].push(measure());
+  }
+  return Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, best(list)]));
 }
 
 function repository(steps) {
@@ -117,12 +125,12 @@ function stepOverhead() {
   const many = repository(STEPS);
   const one = repository(1);
   try {
-    const start = best(() =>
-      cpuTimed(() => spawnSync(process.execPath, [cli, '--help'], { stdio: 'ignore' }))
-    );
-    const directly = best(() => direct(many, STEPS));
-    const runner = best(() => viaRunner(many));
-    const runnerOne = best(() => viaRunner(one));
+    const { start, directly, runner, runnerOne } = inTurns({
+      start: () => cpuTimed(() => spawnSync(process.execPath, [cli, '--help'], { stdio: 'ignore' })),
+      directly: () => direct(many, STEPS),
+      runner: () => viaRunner(many),
+      runnerOne: () => viaRunner(one)
+    });
     const directMajor = process.versions.node.split('.')[0];
     const sameNode = runner.nodes.length === 1 && runner.nodes[0] === directMajor;
     console.log(

@@ -1,17 +1,20 @@
 /** Secrets and `::add-mask::` values, replaced by *** in everything the runner prints, as GitHub does. */
 export class Masker {
   private readonly values = new Set<string>();
+  /** The values longest first (a value containing another is replaced whole), sorted once per change. */
+  private longestFirst: string[] = [];
 
   add(value: string): void {
     for (const part of [value, ...value.split(/\r?\n/)]) {
       if (part.trim().length > 0) this.values.add(part);
     }
+    this.longestFirst = [...this.values].sort((a, b) => b.length - a.length);
   }
 
   mask(text: string): string {
     let masked = text;
-    for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
-      masked = masked.split(value).join('***');
+    for (const value of this.longestFirst) {
+      if (masked.includes(value)) masked = masked.split(value).join('***');
     }
     return masked;
   }
