@@ -21,6 +21,7 @@ const GITHUB_TOKEN = 'github-token-for-tests';
 let repo: string;
 let mlflow: RunningMlflowServer;
 let github: GitHubApiStandIn;
+let localEnv: Record<string, string> | undefined;
 
 /**
  * The CLI, asynchronously: the MLflow and GitHub stand-ins answer from this process while it runs. The
@@ -63,13 +64,14 @@ function git(...args: string[]): void {
 
 /** The AWS CLI against the repository's local stack, in the account of the starter workflows' roles. */
 async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const exports = (await cli(['local', 'env'])).log;
-  const env = Object.fromEntries(
-    [...exports.matchAll(/^export (\w+)='([^']*)'$/gm)].map((match) => [
+  // The stack's environment does not change while it runs: read it once.
+  localEnv ??= Object.fromEntries(
+    [...(await cli(['local', 'env'])).log.matchAll(/^export (\w+)='([^']*)'$/gm)].map((match) => [
       match[1] as string,
       match[2] as string
     ])
   );
+  const env = localEnv;
   return JSON.parse(
     execFileSync('aws', ['--output', 'json', ...args], {
       cwd: repo,
