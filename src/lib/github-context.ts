@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 export interface GitHubContext {
   repository: string;
   serverUrl: string;
+  /** GitHub's REST API of the run (GITHUB_API_URL: GitHub Enterprise Server and stand-ins have their own). */
+  apiUrl?: string;
   sha: string;
   ref: string;
   refName: string;
@@ -41,6 +43,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
   return {
     repository: env['GITHUB_REPOSITORY'] ?? '',
     serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com',
+    apiUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
     sha: env['GITHUB_SHA'] ?? '',
     ref,
     refName: env['GITHUB_REF_NAME'] ?? '',

@@ -10,14 +10,23 @@ export interface StoredComment {
   updatedAt: string;
 }
 
+/** One review of a run's deployment to an environment (GitHub's "environment approvals" entry). */
+export interface EnvironmentReview {
+  environment: string;
+  state: 'approved' | 'rejected';
+  login: string;
+  comment?: string;
+}
+
 export interface ApiRequest {
   method: string;
   path: string;
 }
 
 /**
- * A local stand-in for the parts of GitHub's REST API the preview workflows call: a pull request's issue
- * comments (list, create, update) and a pull request's state. It checks the bearer token as GitHub does
+ * A local stand-in for the parts of GitHub's REST API the workflows call: a pull request's issue comments
+ * (list, create, update), a pull request's state, and a workflow run's review history (who approved its
+ * deployments to environments). It checks the bearer token as GitHub does
  * (401 "Bad credentials") and answers in GitHub's shapes, so code under test cannot tell the difference.
  */
 export class GitHubApiStandIn {
@@ -25,6 +34,11 @@ export class GitHubApiStandIn {
   readonly requests: ApiRequest[] = [];
   /** `owner/repo#number` → state; a pull request not listed is open. */
   readonly pullStates = new Map<string, 'open' | 'closed'>();
+  /**
+   * `owner/repo` → the review history every run of that repository answers with (runs are local and
+   * their ids made up as they start, so a test records the reviews for the repository's next runs).
+   */
+  readonly approvals = new Map<string, EnvironmentReview[]>();
   private nextId = 1000;
   private server: Server | undefined;
 
@@ -77,6 +91,7 @@ export class GitHubApiStandIn {
     const issueComments = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     const oneComment = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
     const pull = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)$/.exec(url.pathname);
+    const runApprovals = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(url.pathname);
     if (issueComments && request.method === 'GET') {
       const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
       const page = Number(url.searchParams.get('page') ?? 1);
@@ -102,6 +117,13 @@ export class GitHubApiStandIn {
     } else if (pull && request.method === 'GET') {
       const key = `${pull[1]}#${pull[2]}`;
       send(response, 200, { number: Number(pull[2]), state: this.pullStates.get(key) ?? 'open' });
+    } else if (runApprovals && request.method === 'GET') {
+      const reviews = this.approvals.get(runApprovals[1] as string) ?? [];
+      send(
+        response,
+        200,
+        reviews.map((review, index) => shapeReview(review, index))
+      );
     } else {
       send(response, 404, { message: 'Not Found' });
     }
@@ -117,6 +139,26 @@ export class GitHubApiStandIn {
       updated_at: comment.updatedAt
     };
   }
+}
+
+/** GitHub's shape of a review-history entry (the environment's id and URLs made up). */
+function shapeReview(review: EnvironmentReview, index: number) {
+  return {
+    state: review.state,
+    comment: review.comment ?? '',
+    environments: [
+      {
+        id: 100 + index,
+        node_id: `EN_${index}`,
+        name: review.environment,
+        url: `https://api.github.com/repos/environments/${review.environment}`,
+        html_url: `https://github.com/deployments/activity_log?environments_filter=${review.environment}`,
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z'
+      }
+    ],
+    user: { login: review.login, id: 5000 + index, type: 'User' }
+  };
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -47,6 +47,8 @@ export const Input = {
   Alias: 'alias',
   Version: 'version',
   Reason: 'reason',
+  ApprovalEnvironment: 'approval-environment',
+  GitHubToken: 'github-token',
   AwsRegion: 'aws-region'
 } as const;
 
@@ -292,12 +294,25 @@ function parseStatusChange(
       'Set it to Approved, Rejected or PendingManualApproval.'
     );
   }
+  const { context } = environment;
+  const reviewed = getOptionalString(read, Input.ApprovalEnvironment);
+  const token = getString(read, Input.GitHubToken);
+  if (token) environment.mask(token);
   return {
     version: version!,
     approvalStatus: getEnum(read, Input.ApprovalStatus, APPROVAL_STATUSES, 'Approved'),
-    by: environment.context.actor ?? '',
-    runUrl: runUrl(environment.context),
-    reason: getString(read, Input.Reason)
+    by: context.actor ?? '',
+    runUrl: runUrl(context),
+    reason: getString(read, Input.Reason),
+    ...(reviewed !== undefined && {
+      reviewedIn: {
+        name: reviewed,
+        apiUrl: context.apiUrl ?? 'https://api.github.com',
+        token,
+        repository: context.repository,
+        runId: context.runId
+      }
+    })
   };
 }
 

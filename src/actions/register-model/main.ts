@@ -5,6 +5,7 @@ import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryText } from '../../lib/summary.js';
 import { authorizationHeader, MlflowClient } from './mlflow-client.js';
 import { registerMlflow, resolveMlflow, setMlflowStatus } from './mlflow.js';
+import { withReviewer } from './reviewer.js';
 import { versionSummary } from './summary.js';
 import { actionLog as log } from '../../lib/log.js';
 import type { RegisteredVersion } from './types.js';
@@ -42,11 +43,11 @@ async function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promis
     const client = new SageMakerClient(awsClientConfig(inputs.region, env));
     if (inputs.mode === 'register') return registerSageMaker(client, inputs.registration, log);
     if (inputs.mode === 'resolve') return resolveSageMaker(client, inputs.group, inputs.wanted);
-    return setSageMakerStatus(client, inputs.group, inputs.change, log);
+    return setSageMakerStatus(client, inputs.group, await withReviewer(inputs.change, log), log);
   }
   const authorization = authorizationHeader(env, inputs.urlAuthorization, (secret) => core.setSecret(secret));
   const client = new MlflowClient(inputs.trackingUri, authorization);
   if (inputs.mode === 'register') return registerMlflow(client, inputs.registration, log);
   if (inputs.mode === 'resolve') return resolveMlflow(client, inputs.name, inputs.wanted);
-  return setMlflowStatus(client, inputs.name, inputs.change, inputs.alias, log);
+  return setMlflowStatus(client, inputs.name, await withReviewer(inputs.change, log), inputs.alias, log);
 }

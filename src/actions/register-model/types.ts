@@ -68,10 +68,24 @@ export type VersionReference = { number: number } | { id: string };
 export interface StatusChange {
   version: VersionReference;
   approvalStatus: ApprovalStatus;
-  /** The GitHub login that set it: the actor who triggered (or re-ran, approving) the run. */
+  /**
+   * The GitHub login that set it: the reviewer who approved the run's environment when `reviewedIn` finds
+   * one, else the actor who triggered (or re-ran) the run.
+   */
   by: string;
   runUrl: string;
   reason: string;
+  /** The GitHub environment whose reviewer approved the run, and where to ask GitHub who that was. */
+  reviewedIn?: ReviewedEnvironment;
+}
+
+export interface ReviewedEnvironment {
+  name: string;
+  apiUrl: string;
+  /** The workflow's token (the job needs `actions: read`); empty outside GitHub: no lookup. */
+  token: string;
+  repository: string;
+  runId: string;
 }
 
 /** What resolve looks for: a given version, or the newest with a status (SageMaker) or an alias (MLflow). */

@@ -238,6 +238,29 @@ describe('register-model inputs', () => {
     });
   });
 
+  it("reads the environment whose reviewer approved, with GitHub's API of the run and the token masked", () => {
+    const { parsed, masked } = parse({
+      'model-name': 'churn',
+      mode: 'set-status',
+      version: '3',
+      'approval-status': 'Approved',
+      'approval-environment': 'production',
+      'github-token': 'ghs_secret'
+    });
+    expect(parsed).toMatchObject({
+      change: {
+        reviewedIn: {
+          name: 'production',
+          apiUrl: 'https://api.github.com',
+          token: 'ghs_secret',
+          repository: 'acme/churn',
+          runId: '42'
+        }
+      }
+    });
+    expect(masked).toEqual(['ghs_secret']);
+  });
+
   it.each([
     [{}, { approvalStatus: 'Approved' }],
     [{ version: '3' }, { version: { number: 3 } }],
