@@ -71,7 +71,7 @@ function webpackConfig(entry, outDir) {
     entry: join(root, entry),
     target: 'node20',
     devtool: false,
-    // Each action's runner (node24) has these; webpack must neither polyfill nor replace them.
+    // Node's own globals; __dirname and __filename (used by CommonJS dependencies) name the bundle's file.
     node: { global: false, __filename: 'node-module', __dirname: 'node-module' },
     experiments: { outputModule: true },
     output: {
