@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // Bundles each action (src/actions/<name>/index.ts), the modelship CLI (src/cli) and the demo (src/demo) into
-// dist/<name>/index.js with webpack, so each bundle holds only what its entry imports; code behind a dynamic
-// import() goes to chunks (dist/<name>/<id>.index.js) loaded only on the paths that use it.
+// dist/<name>/index.js with @vercel/ncc, so each bundle holds only what its entry imports.
 // Usage: node scripts/bundle.mjs [name ...]   (no names: every entry)
+import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
-import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LicenseWebpackPlugin } from 'license-webpack-plugin';
-import TerserPlugin from 'terser-webpack-plugin';
-import webpack from 'webpack';
+import { minify } from 'terser';
 
 const root = new URL('..', import.meta.url).pathname;
+const execFileAsync = promisify(execFile);
 const entries = Object.fromEntries(
   readdirSync(join(root, 'src/actions'))
     .filter((name) => existsSync(join(root, 'src/actions', name, 'index.ts')))
@@ -27,7 +27,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-// Builds run side by side, one per core: a webpack build is mostly single-threaded and CI rebuilds every bundle.
+// Builds run side by side, one per core: ncc is single-threaded and CI rebuilds every bundle.
 const queue = [...(wanted.length > 0 ? wanted : Object.keys(entries))];
 const workers = Array.from({ length: Math.min(cpus().length, queue.length) }, async () => {
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) await bundle(name);
@@ -41,11 +41,17 @@ async function bundle(name) {
   const buildDir = `${outDir}.building`;
   rmSync(buildDir, { recursive: true, force: true });
   try {
-    await build(webpackConfig(entries[name], buildDir));
-    writeFileSync(join(buildDir, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
+    await execFileAsync(
+      join(root, 'node_modules/.bin/ncc'),
+      ['build', entries[name], '--out', buildDir, '--minify', '--license', 'licenses.txt', '--quiet'],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 }
+    );
+    await minifyChunks(buildDir);
   } catch (error) {
     rmSync(buildDir, { recursive: true, force: true });
-    console.error(`bundling ${name} failed; dist/${name} was left as it was\n${error.message ?? error}`);
+    console.error(
+      `bundling ${name} failed; dist/${name} was left as it was\n${error.stdout ?? ''}${error.stderr ?? ''}`
+    );
     throw error;
   }
   rmSync(outDir, { recursive: true, force: true });
@@ -53,76 +59,20 @@ async function bundle(name) {
   console.log(`bundled dist/${name}/index.js`);
 }
 
-function build(config) {
-  return new Promise((resolve, reject) => {
-    webpack(config, (error, stats) => {
-      if (error) return reject(error);
-      if (stats.hasErrors()) return reject(new Error(stats.toString({ all: false, errors: true })));
-      resolve();
-    });
-  });
-}
-
-/** @returns {import('webpack').Configuration} */
-function webpackConfig(entry, outDir) {
-  return {
-    mode: 'production',
-    context: root,
-    entry: join(root, entry),
-    target: 'node20',
-    devtool: false,
-    // Node's own globals; __dirname and __filename (used by CommonJS dependencies) name the bundle's file.
-    node: { global: false, __filename: 'node-module', __dirname: 'node-module' },
-    experiments: { outputModule: true },
-    output: {
-      path: outDir,
-      filename: 'index.js',
-      chunkFilename: '[id].index.js',
+/**
+ * ncc's --minify covers index.js only, not the chunks it splits off for dynamic imports (the AWS SDK
+ * clients), which are most of a bundle. They get the same treatment: compressed, whitespace out and local
+ * names mangled, but function and class names kept, so stack traces still name the functions.
+ */
+async function minifyChunks(dir) {
+  for (const file of readdirSync(dir).filter((name) => /^\d+\.index\.js$/.test(name))) {
+    const path = join(dir, file);
+    const { code } = await minify(readFileSync(path, 'utf8'), {
       module: true,
-      chunkFormat: 'module',
-      library: { type: 'module' }
-    },
-    resolve: {
-      extensions: ['.ts', '.js', '.json'],
-      // Sources import './x.js' (NodeNext ESM); the file on disk is x.ts.
-      extensionAlias: { '.js': ['.ts', '.js'] }
-    },
-    module: {
-      rules: [
-        {
-          test: /\.ts$/,
-          include: join(root, 'src'),
-          loader: 'ts-loader',
-          // `npm run build` type-checks; here each file is only transpiled (isolatedModules holds).
-          options: {
-            transpileOnly: true,
-            compilerOptions: { module: 'esnext', moduleResolution: 'bundler', noEmit: false }
-          }
-        },
-        {
-          // @actions/core imports @actions/http-client (and with it undici, ~0.4 MB minified) only for
-          // getIDToken, which no modelship bundle calls. Its modules do nothing when imported but define
-          // functions, yet TypeScript's emitted helpers (`this && this.__awaiter`) hide that from webpack's
-          // own analysis; saying so here lets it drop what no bundle uses from every index.js.
-          test: /[\\/]node_modules[\\/]@actions[\\/]core[\\/]lib[\\/]/,
-          sideEffects: false
-        }
-      ]
-    },
-    optimization: {
-      nodeEnv: false,
-      moduleIds: 'deterministic',
-      chunkIds: 'deterministic',
-      minimizer: [
-        new TerserPlugin({
-          extractComments: false,
-          // Function and class names kept, so a stack trace still names its functions.
-          terserOptions: { module: true, keep_classnames: true, keep_fnames: true }
-        })
-      ]
-    },
-    plugins: [new LicenseWebpackPlugin({ outputFilename: 'licenses.txt', perChunkOutput: false })],
-    performance: { hints: false },
-    stats: 'errors-only'
-  };
+      compress: { keep_classnames: true, keep_fnames: true },
+      mangle: { keep_classnames: true, keep_fnames: true }
+    });
+    if (code === undefined) throw new Error(`terser returned nothing for ${path}`);
+    writeFileSync(path, code);
+  }
 }

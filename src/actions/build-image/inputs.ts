@@ -65,7 +65,7 @@ export function parseInputs(read: InputReader, workspace: string): BuildInputs {
   const dockerfileInput = getOptionalString(read, Input.Dockerfile);
   const dockerfile = dockerfileInput
     ? insideWorkspace(Input.Dockerfile, dockerfileInput, workspace)
-    : `${context}/Dockerfile`;
+    : `${context}/Dockerfile`; // a template string: ncc would bundle a literal path.resolve() target as an asset
   if (!existsSync(dockerfile) || !statSync(dockerfile).isFile()) {
     throw new InputError(
       Input.Dockerfile,
