@@ -2,13 +2,14 @@
 // fails on its first missing input, next to a bare `node -e 0`; and the bundle's size on disk (index.js and
 // the chunks it loads on demand). Medians of several runs, as the machine may be busy.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const ACTIONS = (
-  process.env['BENCH_BUNDLES'] ?? 'build-image,push-ecr,register-model,deploy-cfn-stack,smoke-test-endpoint'
-).split(',');
+// Every action whose action.yml runs a bundle of ours (dist/<action>/index.js), unless BENCH_BUNDLES names some.
+const ACTIONS =
+  process.env['BENCH_BUNDLES']?.split(',') ??
+  readdirSync(join(root, 'actions')).filter((name) => existsSync(join(root, 'dist', name, 'index.js')));
 const RUNS = 9;
 const preload = new URL('./cpu-at-exit.mjs', import.meta.url).href;
 

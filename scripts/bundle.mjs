@@ -61,15 +61,15 @@ async function bundle(name) {
 
 /**
  * ncc's --minify covers index.js only, not the chunks it splits off for dynamic imports (the AWS SDK
- * clients), which are most of a bundle. They get the same treatment: whitespace out and local names
- * mangled, but function and class names kept, so stack traces still name the functions.
+ * clients), which are most of a bundle. They get the same treatment: compressed, whitespace out and local
+ * names mangled, but function and class names kept, so stack traces still name the functions.
  */
 async function minifyChunks(dir) {
   for (const file of readdirSync(dir).filter((name) => /^\d+\.index\.js$/.test(name))) {
     const path = join(dir, file);
     const { code } = await minify(readFileSync(path, 'utf8'), {
       module: true,
-      compress: false,
+      compress: { keep_classnames: true, keep_fnames: true },
       mangle: { keep_classnames: true, keep_fnames: true }
     });
     if (code === undefined) throw new Error(`terser returned nothing for ${path}`);

@@ -13,6 +13,7 @@ import type {
   DescribeModelPackageCommandInput,
   DescribeModelPackageGroupCommandInput
 } from '@aws-sdk/client-sagemaker';
+import type { GetObjectCommandInput } from '@aws-sdk/client-s3';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import type { OperationInput, WireInput } from '../wire/types.js';
 import { partitionOf } from './partition.js';
@@ -45,8 +46,9 @@ export function requestedResource(service: string, input: OperationInput, scope:
   const partition = partitionOf(scope.region);
   const regional = (resourceType: string) =>
     `arn:${partition}:${service}:${scope.region}:${scope.accountId}:${resourceType}`;
-  // Typed by the operation that has the member, so a misspelt member name does not compile.
-  const text = <In>(member: keyof In & string): string | undefined => {
+  // Typed by the operation that has the member, so a misspelt member name does not compile (NoInfer: the
+  // operation must be named, not inferred from the member).
+  const text = <In>(member: NoInfer<keyof In> & string): string | undefined => {
     const value = (input as WireInput<In>)[member];
     return typeof value === 'string' && value.length > 0 ? value : undefined;
   };
@@ -87,8 +89,8 @@ export function requestedResource(service: string, input: OperationInput, scope:
       return text<AssumeRoleCommandInput>('RoleArn') ?? '*';
     case 's3': {
       // S3 ARNs name no region or account: arn:aws:s3:::bucket, arn:aws:s3:::bucket/key.
-      const bucket = text('Bucket');
-      const key = text('Key');
+      const bucket = text<GetObjectCommandInput>('Bucket');
+      const key = text<GetObjectCommandInput>('Key');
       if (!bucket) return '*';
       return `arn:${partition}:s3:::${bucket}${key !== undefined ? `/${key}` : ''}`;
     }

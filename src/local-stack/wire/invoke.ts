@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from './errors.js';
 import { ownMember } from './own.js';
-import type { OperationInput, RequestContext, ServiceDefinition } from './types.js';
+import type { OperationInput, RequestContext, ServiceDefinition, WireOutput } from './types.js';
 
 /** Who makes an in-process call: the same fields a wire request carries, minus its request id. */
 export type CallerContext = Omit<RequestContext, 'requestId'>;
 
-// Outputs are whatever the operation returned; callers read the members they need, as an SDK user would.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type OperationOutput = Record<string, any>;
+/** An operation's answer when the caller names no SDK output type: members it must check before use. */
+export type OperationOutput = Readonly<Record<string, unknown>>;
 
 /**
  * Calls one local service's operation in-process, the way CloudFormation's resource handlers call other
  * AWS services: `invoke('SageMaker', 'CreateModel', input, caller)`. `service` is a JSON service's
  * X-Amz-Target prefix or any service's SigV4 signing name.
  */
-export type Invoker = (
+export type Invoker = <Out extends object = OperationOutput>(
   service: string,
   operation: string,
   input: OperationInput,
   caller: CallerContext
-) => Promise<OperationOutput>;
+) => Promise<WireOutput<Out>>;
 
 /**
  * Builds an invoker over the stack's service list. The list is read at call time, so services that are
@@ -32,7 +31,12 @@ export type Invoker = (
  * anything else becomes an `InternalFailure`, as the wire would report it.
  */
 export function createInvoker(services: readonly ServiceDefinition[]): Invoker {
-  return async (serviceName, operationName, input, caller) => {
+  return async <Out extends object>(
+    serviceName: string,
+    operationName: string,
+    input: OperationInput,
+    caller: CallerContext
+  ): Promise<WireOutput<Out>> => {
     const service = services.find(
       (candidate) =>
         candidate.signingName === serviceName ||
@@ -57,7 +61,8 @@ export function createInvoker(services: readonly ServiceDefinition[]): Invoker {
     const context: RequestContext = { ...caller, requestId: randomUUID() };
     try {
       const output = await operation(JSON.parse(JSON.stringify(input)) as OperationInput, context);
-      return output === undefined || output === null ? {} : structuredClone(output);
+      // The operation was defined against the SDK's types (defineOperations), so its answer is `Out`.
+      return (output === undefined || output === null ? {} : structuredClone(output)) as WireOutput<Out>;
     } catch (error) {
       if (error instanceof AwsServiceError) throw error;
       throw new AwsServiceError(

@@ -1,4 +1,5 @@
-import type { Invoker } from '../../../wire/invoke.js';
+import type { DescribeAlarmsCommandOutput } from '@aws-sdk/client-cloudwatch';
+import type { Invoker, OperationOutput } from '../../../wire/invoke.js';
 import { coerceProperties, requireProperties, type PropertyKind } from './coerce.js';
 import { generatePhysicalName } from './names.js';
 import { callService, isNotFound } from './service-call.js';
@@ -54,8 +55,11 @@ interface Tag {
  * keeps its state) and brings its tags in line; a new AlarmName replaces it.
  */
 export function createCloudWatchProviders(invoke: Invoker): Record<string, ResourceProvider> {
-  const call = (request: ResourceRequest, operation: string, input: Record<string, unknown>) =>
-    callService(invoke, request, CLOUDWATCH, operation, input);
+  const call = <Out extends object = OperationOutput>(
+    request: ResourceRequest,
+    operation: string,
+    input: Record<string, unknown>
+  ) => callService<Out>(invoke, request, CLOUDWATCH, operation, input);
 
   const putAlarm = async (request: ResourceRequest, name: string): Promise<ProvisionedResource> => {
     requireProperties(request.properties, ['ComparisonOperator', 'EvaluationPeriods'], request.logicalId);
@@ -65,9 +69,10 @@ export function createCloudWatchProviders(invoke: Invoker): Record<string, Resou
       if (properties[property] !== undefined) input[property] = properties[property];
     }
     await call(request, 'PutMetricAlarm', input);
-    const described = await call(request, 'DescribeAlarms', { AlarmNames: [name] });
-    const alarm = (described['MetricAlarms'] as { AlarmArn: string }[])[0];
-    return { physicalId: name, attributes: { Arn: alarm?.AlarmArn } };
+    const described = await call<DescribeAlarmsCommandOutput>(request, 'DescribeAlarms', {
+      AlarmNames: [name]
+    });
+    return { physicalId: name, attributes: { Arn: described.MetricAlarms?.[0]?.AlarmArn } };
   };
 
   /** Tags apply through TagResource: PutMetricAlarm takes them on creation only, never on an update. */

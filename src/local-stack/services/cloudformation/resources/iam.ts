@@ -1,5 +1,12 @@
 import { partitionOf } from '../../../identity/partition.js';
-import type { Invoker } from '../../../wire/invoke.js';
+import type {
+  CreateOpenIDConnectProviderCommandOutput,
+  CreatePolicyCommandOutput,
+  CreateRoleCommandOutput,
+  ListAttachedRolePoliciesCommandOutput,
+  ListRolePoliciesCommandOutput
+} from '@aws-sdk/client-iam';
+import type { Invoker, OperationOutput } from '../../../wire/invoke.js';
 import { sameValue } from '../properties.js';
 import { isRecord } from '../template/parse.js';
 import { generatePhysicalName } from './names.js';
@@ -24,8 +31,11 @@ interface InlinePolicy {
  * operations. Names CloudFormation generates follow its pattern: `<stack>-<logicalId>-<12 characters>`.
  */
 export function createIamProviders(invoke: Invoker): Record<string, ResourceProvider> {
-  const call = (request: ResourceRequest, operation: string, input: Record<string, unknown>) =>
-    callService(invoke, request, IAM, operation, input);
+  const call = <Out extends object = OperationOutput>(
+    request: ResourceRequest,
+    operation: string,
+    input: Record<string, unknown>
+  ) => callService<Out>(invoke, request, IAM, operation, input);
   /** Deleting what is already gone succeeds, as CloudFormation's handlers do. */
   const quietly = async (work: Promise<unknown>) => {
     try {
@@ -46,15 +56,14 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
         generatePhysicalName(request.stackName, request.logicalId, 64, 12);
       // Claimed first: a stack killed during the calls below still deletes the role (and its policies).
       request.claim({ physicalId: name, attributes: {} });
-      const output = await call(request, 'CreateRole', {
+      const output = await call<CreateRoleCommandOutput>(request, 'CreateRole', {
         RoleName: name,
         AssumeRolePolicyDocument: documentText(request, 'AssumeRolePolicyDocument'),
         ...pick(properties, ['Path', 'Description', 'MaxSessionDuration', 'PermissionsBoundary', 'Tags'])
       });
-      const created = output['Role'] as Record<string, unknown>;
       const provisioned = {
         physicalId: name,
-        attributes: { Arn: created['Arn'], RoleId: created['RoleId'] }
+        attributes: { Arn: output.Role?.Arn, RoleId: output.Role?.RoleId }
       };
       try {
         await syncRolePolicies(request, name, {}, properties);
@@ -94,12 +103,20 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
       const name = request.physicalId;
       await quietly(
         (async () => {
-          const attached = await call(request, 'ListAttachedRolePolicies', { RoleName: name });
-          for (const policy of attached['AttachedPolicies'] as { PolicyArn: string }[]) {
+          const attached = await call<ListAttachedRolePoliciesCommandOutput>(
+            request,
+            'ListAttachedRolePolicies',
+            {
+              RoleName: name
+            }
+          );
+          for (const policy of attached.AttachedPolicies ?? []) {
             await call(request, 'DetachRolePolicy', { RoleName: name, PolicyArn: policy.PolicyArn });
           }
-          const inline = await call(request, 'ListRolePolicies', { RoleName: name });
-          for (const policyName of inline['PolicyNames'] as string[]) {
+          const inline = await call<ListRolePoliciesCommandOutput>(request, 'ListRolePolicies', {
+            RoleName: name
+          });
+          for (const policyName of inline.PolicyNames ?? []) {
             await call(request, 'DeleteRolePolicy', { RoleName: name, PolicyName: policyName });
           }
           await call(request, 'DeleteRole', { RoleName: name });
@@ -201,16 +218,15 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
         physicalId: `arn:${partitionOf(region)}:iam::${accountId}:policy${path}${name}`,
         attributes: {}
       });
-      const output = await call(request, 'CreatePolicy', {
+      const output = await call<CreatePolicyCommandOutput>(request, 'CreatePolicy', {
         PolicyName: name,
         PolicyDocument: documentText(request, 'PolicyDocument'),
         ...pick(request.properties, ['Path', 'Description'])
       });
-      const created = output['Policy'] as Record<string, unknown>;
-      const arn = String(created['Arn']);
+      const arn = String(output.Policy?.Arn);
       const provisioned = {
         physicalId: arn,
-        attributes: { PolicyArn: arn, PolicyId: created['PolicyId'], DefaultVersionId: 'v1' }
+        attributes: { PolicyArn: arn, PolicyId: output.Policy?.PolicyId, DefaultVersionId: 'v1' }
       };
       try {
         for (const roleName of textList(request.properties['Roles'])) {
@@ -245,13 +261,17 @@ export function createIamProviders(invoke: Invoker): Record<string, ResourceProv
   };
 
   const registerProvider = async (request: ResourceRequest): Promise<ProvisionedResource> => {
-    const output = await call(request, 'CreateOpenIDConnectProvider', {
-      Url: request.properties['Url'],
-      ClientIDList: textList(request.properties['ClientIdList']),
-      ThumbprintList: textList(request.properties['ThumbprintList']),
-      ...pick(request.properties, ['Tags'])
-    });
-    const arn = String(output['OpenIDConnectProviderArn']);
+    const output = await call<CreateOpenIDConnectProviderCommandOutput>(
+      request,
+      'CreateOpenIDConnectProvider',
+      {
+        Url: request.properties['Url'],
+        ClientIDList: textList(request.properties['ClientIdList']),
+        ThumbprintList: textList(request.properties['ThumbprintList']),
+        ...pick(request.properties, ['Tags'])
+      }
+    );
+    const arn = String(output.OpenIDConnectProviderArn);
     return { physicalId: arn, attributes: { Arn: arn } };
   };
 

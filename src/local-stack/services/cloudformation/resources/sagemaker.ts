@@ -1,4 +1,5 @@
-import type { Invoker } from '../../../wire/invoke.js';
+import type { CreateEndpointCommandOutput, DescribeEndpointCommandOutput } from '@aws-sdk/client-sagemaker';
+import type { Invoker, OperationOutput } from '../../../wire/invoke.js';
 import { sameValue } from '../properties.js';
 import { coerceProperties, type PropertyKind } from './coerce.js';
 import { generatePhysicalName } from './names.js';
@@ -75,8 +76,11 @@ const TRANSITIONAL_STATUSES = new Set(['Creating', 'Updating', 'SystemUpdating',
 export function createSageMakerProviders(
   options: SageMakerProviderOptions
 ): Record<string, ResourceProvider> {
-  const call = (request: ResourceRequest, operation: string, input: Record<string, unknown>) =>
-    callService(options.invoke, request, SAGEMAKER, operation, input);
+  const call = <Out extends object = OperationOutput>(
+    request: ResourceRequest,
+    operation: string,
+    input: Record<string, unknown>
+  ) => callService<Out>(options.invoke, request, SAGEMAKER, operation, input);
 
   /** Model and EndpointConfig: immutable except for tags, deleted by name. */
   const immutableResource = (kind: 'Model' | 'EndpointConfig', kinds: Record<string, PropertyKind>) => {
@@ -130,9 +134,11 @@ export function createSageMakerProviders(
     configName: string
   ): Promise<void> => {
     for (;;) {
-      const endpoint = await call(request, 'DescribeEndpoint', { EndpointName: name });
-      const status = String(endpoint['EndpointStatus']);
-      if (status === 'InService' && endpoint['EndpointConfigName'] === configName) return;
+      const endpoint = await call<DescribeEndpointCommandOutput>(request, 'DescribeEndpoint', {
+        EndpointName: name
+      });
+      const status = String(endpoint.EndpointStatus);
+      if (status === 'InService' && endpoint.EndpointConfigName === configName) return;
       if (
         status === 'InService' ||
         status === 'Failed' ||
@@ -140,8 +146,8 @@ export function createSageMakerProviders(
         status === 'OutOfService'
       ) {
         const reason: unknown =
-          endpoint['FailureReason'] ??
-          `the endpoint is ${status} with endpoint config ${String(endpoint['EndpointConfigName'])}`;
+          endpoint.FailureReason ??
+          `the endpoint is ${status} with endpoint config ${String(endpoint.EndpointConfigName)}`;
         throw new ResourceFailure(
           `Resource handler returned message: "Endpoint ${name} could not be brought to InService with endpoint config ${configName}: ${String(reason)}" (HandlerErrorCode: GeneralServiceException)`
         );
@@ -153,8 +159,10 @@ export function createSageMakerProviders(
   /** The endpoint once no change is under way (a cancelled update may still be running in SageMaker). */
   const settledEndpoint = async (request: ResourceRequest, name: string) => {
     for (;;) {
-      const endpoint = await call(request, 'DescribeEndpoint', { EndpointName: name });
-      if (!TRANSITIONAL_STATUSES.has(String(endpoint['EndpointStatus']))) return endpoint;
+      const endpoint = await call<DescribeEndpointCommandOutput>(request, 'DescribeEndpoint', {
+        EndpointName: name
+      });
+      if (!TRANSITIONAL_STATUSES.has(String(endpoint.EndpointStatus))) return endpoint;
       await sleep(options.pollIntervalMs, request.signal);
     }
   };
@@ -170,7 +178,7 @@ export function createSageMakerProviders(
         physicalId: sageMakerArn(request, 'endpoint', name),
         attributes: { EndpointName: name }
       });
-      const output = await call(request, 'CreateEndpoint', {
+      const output = await call<CreateEndpointCommandOutput>(request, 'CreateEndpoint', {
         EndpointName: name,
         EndpointConfigName: properties['EndpointConfigName'],
         ...(properties['DeploymentConfig'] !== undefined && {
@@ -178,7 +186,7 @@ export function createSageMakerProviders(
         }),
         ...(properties['Tags'] !== undefined && { Tags: properties['Tags'] })
       });
-      const provisioned = { physicalId: String(output['EndpointArn']), attributes: { EndpointName: name } };
+      const provisioned = { physicalId: String(output.EndpointArn), attributes: { EndpointName: name } };
       try {
         await waitForEndpoint(request, name, String(properties['EndpointConfigName']));
       } catch (error) {
@@ -196,7 +204,7 @@ export function createSageMakerProviders(
       if (changed) {
         // A rollback asks for the config SageMaker already went back to after a failed update: nothing to do.
         const current = await settledEndpoint(request, name);
-        if (current['EndpointStatus'] !== 'InService' || current['EndpointConfigName'] !== configName) {
+        if (current.EndpointStatus !== 'InService' || current.EndpointConfigName !== configName) {
           await call(request, 'UpdateEndpoint', {
             EndpointName: name,
             ...Object.fromEntries(

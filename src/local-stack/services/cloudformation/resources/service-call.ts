@@ -1,21 +1,21 @@
 import { AwsServiceError } from '../../../wire/errors.js';
 import type { Invoker, OperationOutput } from '../../../wire/invoke.js';
-import type { OperationInput } from '../../../wire/types.js';
+import type { OperationInput, WireOutput } from '../../../wire/types.js';
 import { ResourceFailure, type ResourceRequest } from './types.js';
 
 /**
  * Calls another local service for a resource handler. A service error fails the resource with the
- * service's own message, worded as CloudFormation's handlers report it.
+ * service's own message, worded as CloudFormation's handlers report it. `Out` is the operation's SDK output type.
  */
-export async function callService(
+export async function callService<Out extends object = OperationOutput>(
   invoke: Invoker,
   request: ResourceRequest,
   service: string,
   operation: string,
   input: OperationInput
-): Promise<OperationOutput> {
+): Promise<WireOutput<Out>> {
   try {
-    return await invoke(service, operation, input, request.caller);
+    return await invoke<Out>(service, operation, input, request.caller);
   } catch (error) {
     if (!(error instanceof AwsServiceError)) throw error;
     throw new ResourceFailure(

@@ -9,12 +9,22 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DescribeStacksCommandOutput } from '@aws-sdk/client-cloudformation';
+import type {
+  ListEndpointConfigsCommandOutput,
+  ListEndpointsCommandOutput,
+  ListModelsCommandOutput
+} from '@aws-sdk/client-sagemaker';
 import { createCloudFormationService } from '../../../../../src/local-stack/services/cloudformation/index.js';
 import { createHosting } from '../../../../../src/local-stack/services/sagemaker/hosting/index.js';
 import { createSageMakerService } from '../../../../../src/local-stack/services/sagemaker/index.js';
 import { tagOperations } from '../../../../../src/local-stack/services/sagemaker/tags.js';
 import { StateStore } from '../../../../../src/local-stack/state.js';
-import { createInvoker, type CallerContext } from '../../../../../src/local-stack/wire/invoke.js';
+import {
+  createInvoker,
+  type CallerContext,
+  type OperationOutput
+} from '../../../../../src/local-stack/wire/invoke.js';
 import type { ServiceDefinition } from '../../../../../src/local-stack/wire/types.js';
 import { FakeEngine } from '../sagemaker/hosting/fake-engine.js';
 
@@ -100,29 +110,37 @@ function startStack(dataDir: string, onWrite: (files: Map<string, string>) => vo
   services.push(cloudformation.service);
   const restored = hosting.controller.restore();
   const caller: CallerContext = { region: REGION, accountId: ACCOUNT, accessKeyId: 'AKID', state };
-  const call = (service: string, operation: string, input: Record<string, unknown> = {}) =>
-    invoke(service, operation, input, caller);
+  const call = <Out extends object = OperationOutput>(
+    service: string,
+    operation: string,
+    input: Record<string, unknown> = {}
+  ) => invoke<Out>(service, operation, input, caller);
   return {
     engine,
     hosting,
     call,
     async statusOf(stackName: string): Promise<string> {
       for (;;) {
-        const { Stacks } = await call('cloudformation', 'DescribeStacks', { StackName: stackName });
-        const status = String(Stacks[0].StackStatus);
+        const { Stacks } = await call<DescribeStacksCommandOutput>('cloudformation', 'DescribeStacks', {
+          StackName: stackName
+        });
+        const status = String(Stacks![0]!.StackStatus);
         if (!status.endsWith('_IN_PROGRESS')) return status;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
     /** ARNs of every model, endpoint config and endpoint SageMaker has. */
     async sageMakerResources(): Promise<string[]> {
-      const { Models } = await call('SageMaker', 'ListModels');
-      const { EndpointConfigs } = await call('SageMaker', 'ListEndpointConfigs');
-      const { Endpoints } = await call('SageMaker', 'ListEndpoints');
+      const { Models } = await call<ListModelsCommandOutput>('SageMaker', 'ListModels');
+      const { EndpointConfigs } = await call<ListEndpointConfigsCommandOutput>(
+        'SageMaker',
+        'ListEndpointConfigs'
+      );
+      const { Endpoints } = await call<ListEndpointsCommandOutput>('SageMaker', 'ListEndpoints');
       return [
-        ...Models.map((model: { ModelArn: string }) => model.ModelArn),
-        ...EndpointConfigs.map((config: { EndpointConfigArn: string }) => config.EndpointConfigArn),
-        ...Endpoints.map((endpoint: { EndpointArn: string }) => endpoint.EndpointArn)
+        ...Models!.map((model) => model.ModelArn!),
+        ...EndpointConfigs!.map((config) => config.EndpointConfigArn!),
+        ...Endpoints!.map((endpoint) => endpoint.EndpointArn!)
       ].sort();
     },
     async stop(): Promise<void> {

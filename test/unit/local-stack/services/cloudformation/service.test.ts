@@ -1,4 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import type {
+  DescribeStacksCommandOutput,
+  ListStackResourcesCommandOutput
+} from '@aws-sdk/client-cloudformation';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +34,8 @@ function inProcess(dataDir: string, pollIntervalMs = 5, sagemaker = createFakeSa
   return {
     sagemaker,
     settled: cloudformation.settled,
-    call: (operation: string, input: Record<string, unknown> = {}) =>
-      invoke('cloudformation', operation, input, caller)
+    call: <Out extends object = OperationOutput>(operation: string, input: Record<string, unknown> = {}) =>
+      invoke<Out>('cloudformation', operation, input, caller)
   };
 }
 
@@ -53,12 +57,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function statusOf(
-  call: (operation: string, input?: Record<string, unknown>) => Promise<OperationOutput>,
-  name: string
-) {
-  const { Stacks } = await call('DescribeStacks', { StackName: name });
-  return Stacks[0] as { StackStatus: string; StackStatusReason?: string; Outputs: { OutputValue: string }[] };
+async function statusOf(call: ReturnType<typeof inProcess>['call'], name: string) {
+  const { Stacks } = await call<DescribeStacksCommandOutput>('DescribeStacks', { StackName: name });
+  return Stacks![0]!;
 }
 
 describe('the in-process invoker', () => {
@@ -130,10 +131,17 @@ describe('restart', () => {
     const stack = await statusOf(second.call, 'interrupted');
     expect(stack.StackStatus).toBe('CREATE_FAILED');
     expect(stack.StackStatusReason).toMatch(/^The local stack stopped while this operation was in progress/);
-    const { StackResourceSummaries } = await second.call('ListStackResources', { StackName: 'interrupted' });
-    expect(
-      StackResourceSummaries.map((resource: { ResourceStatus: string }) => resource.ResourceStatus)
-    ).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_FAILED']);
+    const { StackResourceSummaries } = await second.call<ListStackResourcesCommandOutput>(
+      'ListStackResources',
+      {
+        StackName: 'interrupted'
+      }
+    );
+    expect(StackResourceSummaries!.map((resource) => resource.ResourceStatus)).toEqual([
+      'CREATE_COMPLETE',
+      'CREATE_COMPLETE',
+      'CREATE_FAILED'
+    ]);
     await second.call('DeleteStack', { StackName: 'interrupted' });
     await second.settled();
     first.sagemaker.hold = false;
@@ -333,7 +341,7 @@ describe("botocore's cloudformation model", () => {
       await service.settled();
     }
     const changeSet = outputs.find(([operation]) => operation === 'DescribeChangeSet')![1];
-    expect(changeSet['Changes'].length).toBe(3);
+    expect(changeSet['Changes']).toHaveLength(3);
     const problems = outputs.flatMap(([operation, output]) => {
       const shape = model.operations[operation]!.output?.shape;
       if (shape !== undefined) return mismatches(output, shape, model, operation);
