@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.js';
+import { RELEASE_TAG_PREFIX } from '../../lib/retention.js';
 
-/** Tags that mark an image an approved (or deployed) version uses; register-model adds one on approval. */
-export const RELEASE_TAG_PREFIX = 'release-';
 /** Tags of pull-request images (the preview workflow tags `pr-<number>-<sha>`). */
 export const PREVIEW_TAG_PREFIX = 'pr-';
 /**
