@@ -24,8 +24,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     warn: (message) => core.warning(message),
     mask: (secret) => core.setSecret(secret)
   });
-  const version = await registerOrResolve(inputs, env);
-  const tagged = await protectApprovedImage(inputs, version, env);
+  let tagged: string | undefined;
+  const protect = async (approved: RegisteredVersion) => {
+    tagged = await tagApprovedImage(inputs, approved, env);
+  };
+  const version = await registerOrResolve(inputs, env, protect);
   setOutputs({
     [Output.ModelPackageArn]: version.id,
     [Output.Version]: version.version,
@@ -38,15 +41,24 @@ export async function run(options: RunOptions = {}): Promise<void> {
   await writeSummaryText(versionSummary(inputs.backend, inputs.mode, version));
 }
 
-async function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<RegisteredVersion> {
+/** `protect` tags an Approved version's image: before SageMaker approves it, or once it was registered Approved. */
+async function registerOrResolve(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  protect: (approved: RegisteredVersion) => Promise<void>
+): Promise<RegisteredVersion> {
   if (inputs.backend === 'sagemaker') {
     // Loaded only for this backend, once the inputs are known good: the SDK costs start-up time.
     const [{ SageMakerClient }, { registerSageMaker, resolveSageMaker, setSageMakerStatus }] =
       await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sagemaker.js')]);
     const client = new SageMakerClient(awsClientConfig(inputs.region, env));
-    if (inputs.mode === 'register') return registerSageMaker(client, inputs.registration, log);
     if (inputs.mode === 'resolve') return resolveSageMaker(client, inputs.group, inputs.wanted);
-    return setSageMakerStatus(client, inputs.group, inputs.change, log);
+    if (inputs.mode === 'set-status') {
+      return setSageMakerStatus(client, inputs.group, inputs.change, log, protect);
+    }
+    const registered = await registerSageMaker(client, inputs.registration, log);
+    if (registered.approvalStatus === 'Approved') await protect(registered);
+    return registered;
   }
   const authorization = authorizationHeader(env, inputs.urlAuthorization, (secret) => core.setSecret(secret));
   const client = new MlflowClient(inputs.trackingUri, authorization);
@@ -56,16 +68,17 @@ async function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promis
 }
 
 /**
- * An Approved version's image (SageMaker, image in ECR) gets the release tag push-ecr's default lifecycle
- * policy never expires. Returns the tag, or undefined when none applies.
+ * The release tag push-ecr's default lifecycle policy never expires, given to an Approved version's image
+ * when it is in ECR (SageMaker; tag-approved-image). Returns the tag, or undefined when none applies.
  */
-async function protectApprovedImage(
+async function tagApprovedImage(
   inputs: Inputs,
   version: RegisteredVersion,
   env: NodeJS.ProcessEnv
 ): Promise<string | undefined> {
-  if (inputs.backend !== 'sagemaker' || inputs.mode === 'resolve') return undefined;
-  if (!inputs.tagApprovedImage || version.approvalStatus !== 'Approved') return undefined;
+  if (inputs.backend !== 'sagemaker' || inputs.mode === 'resolve' || !inputs.tagApprovedImage) {
+    return undefined;
+  }
   const image = ecrImageOf(version.imageUri, env);
   if (!image) {
     log.info(`${version.imageUri} is not an ECR image pinned by digest: no release tag to add.`);

@@ -11,7 +11,8 @@ import type {
   DescribeEndpointConfigCommandInput,
   DescribeModelCommandInput,
   DescribeModelPackageCommandInput,
-  DescribeModelPackageGroupCommandInput
+  DescribeModelPackageGroupCommandInput,
+  UpdateModelPackageCommandInput
 } from '@aws-sdk/client-sagemaker';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import type { OperationInput, WireInput } from '../wire/types.js';
@@ -70,6 +71,7 @@ export function requestedResource(service: string, input: OperationInput, scope:
       }
       return (
         text<DescribeModelPackageCommandInput>('ModelPackageName') ??
+        text<UpdateModelPackageCommandInput>('ModelPackageArn') ??
         text<AddTagsCommandInput>('ResourceArn') ??
         '*'
       );
