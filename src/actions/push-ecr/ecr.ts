@@ -33,30 +33,37 @@ export interface EcrRepository {
 
 /**
  * Finds the repository, or creates it with the given settings. An existing repository's settings are
- * left as they are: the action pushes into it, it does not manage it.
+ * left as they are (the action pushes into it, it does not manage it), except its lifecycle policy when
+ * `updateLifecyclePolicy` is given (lifecycle-policy-update: true).
  */
 export async function ensureRepository(
   ecr: ECRClient,
   repositoryName: string,
   registryId: string | undefined,
   create: RepositorySettings | undefined,
-  log: Log
+  log: Log,
+  updateLifecyclePolicy?: string
 ): Promise<EcrRepository> {
   const ids = registryId !== undefined ? { registryId } : {};
+  let found: Repository | undefined;
   try {
-    const found = await ecr.send(
+    const answer = await ecr.send(
       new DescribeRepositoriesCommand({ ...ids, repositoryNames: [repositoryName] })
     );
-    return described(found.repositories?.[0], repositoryName, false);
+    found = answer.repositories?.[0];
   } catch (error) {
     if (!(error instanceof RepositoryNotFoundException)) throw error;
   }
-  if (!create) {
-    throw new ActionError(
-      `The ECR repository '${repositoryName}' does not exist${registryId ? ` in registry ${registryId}` : ''}.`,
-      "Create it (e.g. with your infrastructure code), or set 'create-repository: true' to let push-ecr create it."
-    );
+  if (found !== undefined) {
+    if (updateLifecyclePolicy !== undefined) {
+      await ecr.send(
+        new PutLifecyclePolicyCommand({ ...ids, repositoryName, lifecyclePolicyText: updateLifecyclePolicy })
+      );
+      log.info(`Put the lifecycle policy on the existing ECR repository ${repositoryName}.`);
+    }
+    return described(found, repositoryName, false);
   }
+  if (!create) throw missingRepository(repositoryName, registryId);
   const created = await ecr.send(
     new CreateRepositoryCommand({
       ...ids,
@@ -74,6 +81,13 @@ export async function ensureRepository(
     `Created the ECR repository ${repositoryName} (${create.imageTagMutability}, scan on push ${create.scanOnPush ? 'on' : 'off'}${create.lifecyclePolicy !== undefined ? ', lifecycle policy' : ''}).`
   );
   return described(created.repository, repositoryName, true);
+}
+
+function missingRepository(repositoryName: string, registryId: string | undefined): ActionError {
+  return new ActionError(
+    `The ECR repository '${repositoryName}' does not exist${registryId ? ` in registry ${registryId}` : ''}.`,
+    "Create it (e.g. with your infrastructure code), or set 'create-repository: true' to let push-ecr create it."
+  );
 }
 
 function described(repository: Repository | undefined, name: string, created: boolean): EcrRepository {

@@ -12,7 +12,7 @@ import {
   getString,
   type InputReader
 } from '../../lib/inputs.js';
-import { keepLastImagesPolicy, readLifecyclePolicy } from './lifecycle.js';
+import { readLifecyclePolicy, retentionPolicy } from './lifecycle.js';
 import { isValidRegistryId, isValidRepositoryName, tagOf } from './names.js';
 import { requireValidTags } from '../../lib/docker-tags.js';
 
@@ -25,6 +25,8 @@ export const Input = {
   ImageTagMutability: 'image-tag-mutability',
   LifecyclePolicy: 'lifecycle-policy',
   KeepImages: 'keep-images',
+  PreviewRetentionDays: 'preview-retention-days',
+  LifecyclePolicyUpdate: 'lifecycle-policy-update',
   RegistryId: 'registry-id',
   AwsRegion: 'aws-region',
   Registry: 'registry',
@@ -50,6 +52,8 @@ export interface EcrDestination {
   awsRegion?: string;
   /** Settings for a repository push-ecr creates; undefined when it may not create one. */
   create?: { scanOnPush: boolean; imageTagMutability: ImageTagMutability; lifecyclePolicy?: string };
+  /** The lifecycle policy to put on the repository when it already exists (lifecycle-policy-update). */
+  updateLifecyclePolicy?: string;
 }
 
 export interface RegistryDestination {
@@ -161,20 +165,39 @@ function ecrDestination(read: InputReader, workspace: string): EcrDestination {
     ...(registryId !== undefined && { registryId }),
     ...(awsRegion !== undefined && { awsRegion })
   };
-  if (!getBoolean(read, Input.CreateRepository, true)) return destination;
-  const policyFile = getOptionalString(read, Input.LifecyclePolicy);
-  const keepImages = getNumber(read, Input.KeepImages, 30, { min: 0, max: 10000, integer: true }) as number;
-  const lifecyclePolicy = policyFile
-    ? readLifecyclePolicy(Input.LifecyclePolicy, resolve(workspace, policyFile))
-    : keepImages > 0
-      ? keepLastImagesPolicy(keepImages)
-      : undefined;
-  return {
+  const lifecyclePolicy = lifecyclePolicyOf(read, workspace);
+  const update = getBoolean(read, Input.LifecyclePolicyUpdate, false);
+  if (update && lifecyclePolicy === undefined) {
+    throw new InputError(
+      Input.LifecyclePolicyUpdate,
+      "is true but there is no policy to put ('keep-images' is 0 and 'lifecycle-policy' is empty)",
+      "Give 'keep-images' above 0 or a 'lifecycle-policy' file, or leave 'lifecycle-policy-update' false."
+    );
+  }
+  const withUpdate: EcrDestination = {
     ...destination,
+    ...(update && lifecyclePolicy !== undefined && { updateLifecyclePolicy: lifecyclePolicy })
+  };
+  if (!getBoolean(read, Input.CreateRepository, true)) return withUpdate;
+  return {
+    ...withUpdate,
     create: {
       scanOnPush: getBoolean(read, Input.ScanOnPush, true),
       imageTagMutability: getEnum(read, Input.ImageTagMutability, MUTABILITY, 'IMMUTABLE'),
       ...(lifecyclePolicy !== undefined && { lifecyclePolicy })
     }
   };
+}
+
+/** The file's policy, else the retention policy by tag prefix; undefined when keep-images is 0. */
+function lifecyclePolicyOf(read: InputReader, workspace: string): string | undefined {
+  const policyFile = getOptionalString(read, Input.LifecyclePolicy);
+  if (policyFile) return readLifecyclePolicy(Input.LifecyclePolicy, resolve(workspace, policyFile));
+  const keepImages = getNumber(read, Input.KeepImages, 30, { min: 0, max: 10000, integer: true }) as number;
+  const previewRetentionDays = getNumber(read, Input.PreviewRetentionDays, 14, {
+    min: 1,
+    max: 3650,
+    integer: true
+  }) as number;
+  return keepImages > 0 ? retentionPolicy({ keepImages, previewRetentionDays }) : undefined;
 }

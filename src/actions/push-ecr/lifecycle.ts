@@ -1,14 +1,71 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.js';
+import { RELEASE_TAG_PREFIX } from '../../lib/retention.js';
 
-/** The lifecycle policy a new repository gets unless a file is given: expire all but the newest N images. */
-export function keepLastImagesPolicy(count: number): string {
+/** Tags of pull-request images (the preview workflow tags `pr-<number>-<sha>`). */
+export const PREVIEW_TAG_PREFIX = 'pr-';
+/**
+ * ECR has no "never expire" rule. A rule that selects release tags and keeps more of them than any
+ * repository holds stands for it: ECR never lets a lower-priority rule expire an image a higher-priority
+ * rule's tag selection matched (the lifecycle policy evaluation rules). 9999 is the count ECR's own
+ * engineers suggest for it.
+ */
+const RELEASE_IMAGES_KEPT = 9999;
+
+export interface RetentionSettings {
+  /** The newest images kept; older ones that no other rule selects (commit tags) expire. */
+  keepImages: number;
+  /** Days after its push that a pull-request image expires. */
+  previewRetentionDays: number;
+}
+
+/**
+ * The default lifecycle policy, retention by tag prefix: release tags never expire, pull-request tags
+ * after `previewRetentionDays`, untagged images after a day, and of the rest (commit tags) the newest
+ * `keepImages` stay. ECR counts every image towards the last rule's count (images the earlier rules
+ * selected included) but expires only those no earlier rule selected.
+ */
+export function retentionPolicy({ keepImages, previewRetentionDays }: RetentionSettings): string {
   return JSON.stringify({
     rules: [
       {
         rulePriority: 1,
-        description: `Keep the last ${count} images`,
-        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: count },
+        description: `Release images (${RELEASE_TAG_PREFIX}*) never expire`,
+        selection: {
+          tagStatus: 'tagged',
+          tagPrefixList: [RELEASE_TAG_PREFIX],
+          countType: 'imageCountMoreThan',
+          countNumber: RELEASE_IMAGES_KEPT
+        },
+        action: { type: 'expire' }
+      },
+      {
+        rulePriority: 2,
+        description: `Pull-request images (${PREVIEW_TAG_PREFIX}*) expire ${previewRetentionDays} days after push`,
+        selection: {
+          tagStatus: 'tagged',
+          tagPrefixList: [PREVIEW_TAG_PREFIX],
+          countType: 'sinceImagePushed',
+          countUnit: 'days',
+          countNumber: previewRetentionDays
+        },
+        action: { type: 'expire' }
+      },
+      {
+        rulePriority: 3,
+        description: 'Untagged images expire a day after push',
+        selection: {
+          tagStatus: 'untagged',
+          countType: 'sinceImagePushed',
+          countUnit: 'days',
+          countNumber: 1
+        },
+        action: { type: 'expire' }
+      },
+      {
+        rulePriority: 4,
+        description: `Commit images: keep the newest ${keepImages} images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keepImages },
         action: { type: 'expire' }
       }
     ]

@@ -89,7 +89,8 @@ async function pushTarget(
     inputs.repository,
     destination.registryId,
     destination.create,
-    actionLog
+    actionLog,
+    destination.updateLifecyclePolicy
   );
   return ecrTarget(client, inputs.repository, repository, actionLog);
 }

@@ -49,7 +49,8 @@ export const Input = {
   Reason: 'reason',
   ApprovalEnvironment: 'approval-environment',
   GitHubToken: 'github-token',
-  AwsRegion: 'aws-region'
+  AwsRegion: 'aws-region',
+  TagApprovedImage: 'tag-approved-image'
 } as const;
 
 export const Output = {
@@ -58,7 +59,8 @@ export const Output = {
   ApprovalStatus: 'approval-status',
   ImageUri: 'image-uri',
   Created: 'created',
-  ApprovalDescription: 'approval-description'
+  ApprovalDescription: 'approval-description',
+  ReleaseTag: 'release-tag'
 } as const;
 
 export const MODES = ['register', 'resolve', 'set-status'] as const;
@@ -69,6 +71,7 @@ export type Inputs =
       mode: 'register';
       region: string | undefined;
       registration: SageMakerRegistration;
+      tagApprovedImage: boolean;
     }
   | { backend: 'sagemaker'; mode: 'resolve'; region: string | undefined; group: string; wanted: Wanted }
   | {
@@ -77,6 +80,7 @@ export type Inputs =
       region: string | undefined;
       group: string;
       change: StatusChange;
+      tagApprovedImage: boolean;
     }
   | (MlflowServer & { backend: 'mlflow'; mode: 'register'; registration: MlflowRegistration })
   | (MlflowServer & { backend: 'mlflow'; mode: 'resolve'; name: string; wanted: Wanted })
@@ -120,10 +124,13 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
       const wanted = parseWanted(read, backend, group);
       return { backend, mode, region, group, wanted };
     }
+    const tagApprovedImage = getBoolean(read, Input.TagApprovedImage, true);
     if (mode === 'set-status') {
-      return { backend, mode, region, group, change: parseStatusChange(read, environment, backend, group) };
+      const change = parseStatusChange(read, environment, backend, group);
+      return { backend, mode, region, group, change, tagApprovedImage };
     }
-    return { backend, mode, region, registration: parseSageMakerRegistration(read, environment, group) };
+    const registration = parseSageMakerRegistration(read, environment, group);
+    return { backend, mode, region, registration, tagApprovedImage };
   }
 
   const server = parseTrackingUri(getString(read, Input.TrackingUri, { required: true }), environment.mask);

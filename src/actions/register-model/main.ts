@@ -9,6 +9,8 @@ import { withReviewer } from './reviewer.js';
 import { versionSummary } from './summary.js';
 import { actionLog as log } from '../../lib/log.js';
 import type { RegisteredVersion } from './types.js';
+import { releaseTag } from '../../lib/retention.js';
+import { ecrImageOf } from './image-uri.js';
 import { Output, parseInputs, type Inputs } from './inputs.js';
 
 export interface RunOptions {
@@ -23,31 +25,77 @@ export async function run(options: RunOptions = {}): Promise<void> {
     warn: (message) => core.warning(message),
     mask: (secret) => core.setSecret(secret)
   });
-  const version = await registerOrResolve(inputs, env);
+  let tagged: string | undefined;
+  const protect = async (approved: RegisteredVersion) => {
+    tagged = await tagApprovedImage(inputs, approved, env);
+  };
+  const version = await registerOrResolve(inputs, env, protect);
   setOutputs({
     [Output.ModelPackageArn]: version.id,
     [Output.Version]: version.version,
     [Output.ApprovalStatus]: version.approvalStatus,
     [Output.ImageUri]: version.imageUri,
     [Output.Created]: version.created,
-    [Output.ApprovalDescription]: version.approvalDescription ?? ''
+    [Output.ApprovalDescription]: version.approvalDescription ?? '',
+    [Output.ReleaseTag]: tagged ?? ''
   });
   await writeSummaryText(versionSummary(inputs.backend, inputs.mode, version));
 }
 
-async function registerOrResolve(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<RegisteredVersion> {
+/** `protect` tags an Approved version's image: before SageMaker approves it, or once it was registered Approved. */
+async function registerOrResolve(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  protect: (approved: RegisteredVersion) => Promise<void>
+): Promise<RegisteredVersion> {
   if (inputs.backend === 'sagemaker') {
     // Loaded only for this backend, once the inputs are known good: the SDK costs start-up time.
     const [{ SageMakerClient }, { registerSageMaker, resolveSageMaker, setSageMakerStatus }] =
       await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sagemaker.js')]);
     const client = new SageMakerClient(awsClientConfig(inputs.region, env));
-    if (inputs.mode === 'register') return registerSageMaker(client, inputs.registration, log);
     if (inputs.mode === 'resolve') return resolveSageMaker(client, inputs.group, inputs.wanted);
-    return setSageMakerStatus(client, inputs.group, await withReviewer(inputs.change, log), log);
+    if (inputs.mode === 'set-status') {
+      return setSageMakerStatus(client, inputs.group, await withReviewer(inputs.change, log), log, protect);
+    }
+    const registered = await registerSageMaker(client, inputs.registration, log);
+    if (registered.approvalStatus === 'Approved') await protect(registered);
+    return registered;
   }
   const authorization = authorizationHeader(env, inputs.urlAuthorization, (secret) => core.setSecret(secret));
   const client = new MlflowClient(inputs.trackingUri, authorization);
   if (inputs.mode === 'register') return registerMlflow(client, inputs.registration, log);
   if (inputs.mode === 'resolve') return resolveMlflow(client, inputs.name, inputs.wanted);
   return setMlflowStatus(client, inputs.name, await withReviewer(inputs.change, log), inputs.alias, log);
+}
+
+/**
+ * The release tag push-ecr's default lifecycle policy never expires, given to an Approved version's image
+ * when it is in ECR (SageMaker; tag-approved-image). Returns the tag, or undefined when none applies.
+ */
+async function tagApprovedImage(
+  inputs: Inputs,
+  version: RegisteredVersion,
+  env: NodeJS.ProcessEnv
+): Promise<string | undefined> {
+  if (inputs.backend !== 'sagemaker' || inputs.mode === 'resolve' || !inputs.tagApprovedImage) {
+    return undefined;
+  }
+  const image = ecrImageOf(version.imageUri, env);
+  if (!image) {
+    log.info(`${version.imageUri} is not an ECR image pinned by digest: no release tag to add.`);
+    return undefined;
+  }
+  const group = inputs.mode === 'register' ? inputs.registration.group : inputs.group;
+  const tag = releaseTag(group, version.version);
+  const [{ ECRClient }, { tagImage }] = await Promise.all([
+    import('@aws-sdk/client-ecr'),
+    import('./release-image.js')
+  ]);
+  const ecr = new ECRClient(awsClientConfig(image.region ?? inputs.region, env));
+  try {
+    await tagImage(ecr, image, tag, log);
+  } finally {
+    ecr.destroy();
+  }
+  return tag;
 }

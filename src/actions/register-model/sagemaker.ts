@@ -95,16 +95,21 @@ export async function resolveSageMaker(
 /**
  * Sets a version's approval status, recording who set it, in which run and why (ApprovalDescription,
  * and customer metadata). A Rejected version stays Rejected; a version already in the status is left as is.
+ * `beforeApproval` runs before a version becomes (or when it already is) Approved; when it fails, the
+ * status is not changed.
  */
 export async function setSageMakerStatus(
   client: SageMakerClient,
   group: string,
   change: StatusChange,
-  log: Log
+  log: Log,
+  beforeApproval?: (version: RegisteredVersion) => Promise<void>
 ): Promise<RegisteredVersion> {
   await requireGroup(client, group);
   const current = versionOf(await describeVersion(client, group, change.version), false);
-  if (checkStatusChange(current, change.approvalStatus) === 'same') {
+  const same = checkStatusChange(current, change.approvalStatus) === 'same';
+  if (change.approvalStatus === 'Approved') await beforeApproval?.(current);
+  if (same) {
     log.info(
       `${current.id} is already ${change.approvalStatus}${current.approvalDescription ? ` (${current.approvalDescription})` : ''}.`
     );

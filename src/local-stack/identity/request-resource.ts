@@ -11,7 +11,8 @@ import type {
   DescribeEndpointConfigCommandInput,
   DescribeModelCommandInput,
   DescribeModelPackageCommandInput,
-  DescribeModelPackageGroupCommandInput
+  DescribeModelPackageGroupCommandInput,
+  UpdateModelPackageCommandInput
 } from '@aws-sdk/client-sagemaker';
 import type { GetObjectCommandInput } from '@aws-sdk/client-s3';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
@@ -72,6 +73,7 @@ export function requestedResource(service: string, input: OperationInput, scope:
       }
       return (
         text<DescribeModelPackageCommandInput>('ModelPackageName') ??
+        text<UpdateModelPackageCommandInput>('ModelPackageArn') ??
         text<AddTagsCommandInput>('ResourceArn') ??
         '*'
       );

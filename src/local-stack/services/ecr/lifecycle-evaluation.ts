@@ -24,7 +24,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * - an image that matched a higher-priority rule's tag selection cannot be expired by a lower one;
  * - `tagged` with several prefixes or patterns selects images having a tag for each of them;
  * - images a manifest list references (`protected`) are never expired while it exists.
- * Transition rules (archive storage) are not modelled by the local stack and select nothing.
+ * Transition rules (archive storage) are not modelled by the local stack: they expire nothing, but the
+ * images their tag selection matches are still out of lower rules' reach, as for any rule.
  */
 export function evaluateLifecycle<T extends EvaluatedImage>(
   rules: readonly LifecycleRule[],
@@ -38,17 +39,20 @@ export function evaluateLifecycle<T extends EvaluatedImage>(
   const claimed = new Set<string>();
   const expired = new Map<string, Expiry<T>>();
   for (const rule of [...rules].sort((a, b) => a.rulePriority - b.rulePriority)) {
-    if (rule.action.type !== 'expire') continue;
     const matching = newestFirst.filter((image) => matchesTags(rule.selection, image.tags));
-    for (const image of selectByCount(rule.selection, matching, now)) {
+    const selected = rule.action.type === 'expire' ? selectByCount(rule.selection, matching, now) : [];
+    for (const image of selected) {
       if (claimed.has(image.digest) || expired.has(image.digest) || protectedDigests.has(image.digest))
         continue;
       expired.set(image.digest, { image, rule });
     }
     for (const image of matching) claimed.add(image.digest);
   }
-  // Oldest first, as ECR expires them.
-  return [...expired.values()].reverse();
+  // Oldest first, as ECR expires them, whichever rule expires each.
+  const newestRank = new Map(newestFirst.map((image, index) => [image.digest, index]));
+  return [...expired.values()].sort(
+    (a, b) => (newestRank.get(b.image.digest) ?? 0) - (newestRank.get(a.image.digest) ?? 0)
+  );
 }
 
 function matchesTags(selection: LifecycleRule['selection'], tags: readonly string[]): boolean {

@@ -21,7 +21,7 @@ const MAX_WILDCARDS = 4;
 /**
  * Checks a lifecycle policy document as ECR does when it is put or previewed: the model's length
  * limits and the documented rule grammar (unique priorities, selection, action, `any` evaluated last,
- * one rule for untagged images, prefixes or patterns but not both).
+ * one rule for untagged images, prefixes or patterns but not both, no set of tag prefixes in two rules).
  */
 export function validateLifecyclePolicy(text: unknown): string {
   parseLifecyclePolicy(text);
@@ -47,6 +47,14 @@ export function parseLifecyclePolicy(text: unknown): LifecycleRule[] {
     if (priorities.has(rule.rulePriority))
       throw policyError(`rulePriority ${rule.rulePriority} is used twice`);
     priorities.add(rule.rulePriority);
+  }
+  const prefixSets = new Set<string>();
+  for (const rule of parsed) {
+    const prefixes = rule.selection.tagPrefixList;
+    if (!prefixes) continue;
+    const key = JSON.stringify([...new Set(prefixes)].sort());
+    if (prefixSets.has(key)) throw policyError(`tagPrefixList ${key} is used by two rules`);
+    prefixSets.add(key);
   }
   const ordered = parsed.sort((a, b) => a.rulePriority - b.rulePriority);
   const anyRule = ordered.findIndex((rule) => rule.selection.tagStatus === 'any');

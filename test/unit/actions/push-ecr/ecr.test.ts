@@ -86,6 +86,22 @@ describe('ensureRepository', () => {
     });
   });
 
+  it('puts the lifecycle policy on an existing repository only when asked to (lifecycle-policy-update)', async () => {
+    ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [repository] });
+    ecrMock.on(PutLifecyclePolicyCommand).resolves({});
+    const log = recordingLog();
+    await ensureRepository(ecr, 'acme/model', ACCOUNT, undefined, log);
+    expect(ecrMock).not.toHaveReceivedCommand(PutLifecyclePolicyCommand);
+    const found = await ensureRepository(ecr, 'acme/model', ACCOUNT, undefined, log, '{"rules":[1]}');
+    expect(found.created).toBe(false);
+    expect(ecrMock).toHaveReceivedCommandWith(PutLifecyclePolicyCommand, {
+      registryId: ACCOUNT,
+      repositoryName: 'acme/model',
+      lifecyclePolicyText: '{"rules":[1]}'
+    });
+    expect(ecrMock).not.toHaveReceivedCommand(CreateRepositoryCommand);
+  });
+
   it('refuses to go on when the repository is missing and may not be created', async () => {
     ecrMock
       .on(DescribeRepositoriesCommand)

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInputs, type PushInputs } from '../../../../src/actions/push-ecr/inputs.js';
-import { keepLastImagesPolicy } from '../../../../src/actions/push-ecr/lifecycle.js';
+import { retentionPolicy } from '../../../../src/actions/push-ecr/lifecycle.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'push-ecr-inputs-'));
 writeFileSync(join(workspace, 'policy.json'), '{"rules":[{"rulePriority":1}]}');
@@ -33,7 +33,7 @@ describe('push-ecr inputs', () => {
     expect(masked).toContain('p/w');
   });
 
-  it('defaults: the image tag, an IMMUTABLE scanned repository keeping 30 images', () => {
+  it('defaults: the image tag, an IMMUTABLE scanned repository with retention by tag prefix (30 images, previews 14 days)', () => {
     expect(parse({})).toEqual({
       image: 'my-model:3f2c1ab',
       repository: 'acme/model',
@@ -43,7 +43,7 @@ describe('push-ecr inputs', () => {
         create: {
           scanOnPush: true,
           imageTagMutability: 'IMMUTABLE',
-          lifecyclePolicy: keepLastImagesPolicy(30)
+          lifecyclePolicy: retentionPolicy({ keepImages: 30, previewRetentionDays: 14 })
         }
       },
       requireDockerManifest: true
@@ -80,6 +80,30 @@ describe('push-ecr inputs', () => {
       }
     ],
     [
+      'retention settings',
+      { 'keep-images': '5', 'preview-retention-days': '3' },
+      {
+        destination: {
+          kind: 'ecr',
+          create: {
+            scanOnPush: true,
+            imageTagMutability: 'IMMUTABLE',
+            lifecyclePolicy: retentionPolicy({ keepImages: 5, previewRetentionDays: 3 })
+          }
+        }
+      }
+    ],
+    [
+      'the policy put on an existing repository too, even without creation',
+      { 'lifecycle-policy-update': 'true', 'create-repository': 'false' },
+      {
+        destination: {
+          kind: 'ecr',
+          updateLifecyclePolicy: retentionPolicy({ keepImages: 30, previewRetentionDays: 14 })
+        }
+      }
+    ],
+    [
       'another registry',
       { registry: 'docker.io', username: 'acme', password: 'dckr_pat_x' },
       { destination: { kind: 'registry', registry: 'docker.io', username: 'acme', password: 'dckr_pat_x' } }
@@ -101,6 +125,11 @@ describe('push-ecr inputs', () => {
     [{ 'image-tag-mutability': 'SOMETIMES' }, "Input 'image-tag-mutability': 'SOMETIMES' is not allowed"],
     [{ 'registry-id': '12345' }, "Input 'registry-id': '12345' is not an AWS account ID"],
     [{ 'keep-images': '-1' }, "Input 'keep-images': -1 is below the minimum of 0"],
+    [{ 'preview-retention-days': '0' }, "Input 'preview-retention-days': 0 is below the minimum of 1"],
+    [
+      { 'keep-images': '0', 'lifecycle-policy-update': 'true' },
+      "Input 'lifecycle-policy-update': is true but there is no policy to put"
+    ],
     [{ 'lifecycle-policy': 'missing.json' }, "Input 'lifecycle-policy': cannot read"],
     [{ 'lifecycle-policy': 'broken.json' }, 'is not valid JSON'],
     [{ 'lifecycle-policy': 'norules.json' }, "has no 'rules' list"],

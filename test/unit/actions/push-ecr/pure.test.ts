@@ -6,7 +6,6 @@ import {
   pushedDigest
 } from '../../../../src/actions/push-ecr/docker-commands.js';
 import { loginFailure, pushFailure } from '../../../../src/actions/push-ecr/failures.js';
-import { keepLastImagesPolicy } from '../../../../src/actions/push-ecr/lifecycle.js';
 import {
   configDigestOf,
   MediaType,
@@ -185,15 +184,5 @@ describe('manifests', () => {
     expect(sageMakerManifestProblem('r', MediaType.DockerManifest)).toBeUndefined();
     expect(sageMakerManifestProblem('r', MediaType.OciIndex)).toContain('--provenance=false');
     expect(sageMakerManifestProblem('r', MediaType.OciManifest)).toContain('oci-mediatypes=false');
-  });
-
-  it('builds a keep-last-N lifecycle policy ECR accepts', () => {
-    const policy = JSON.parse(keepLastImagesPolicy(7));
-    expect(policy.rules[0]).toEqual({
-      rulePriority: 1,
-      description: 'Keep the last 7 images',
-      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 7 },
-      action: { type: 'expire' }
-    });
   });
 });

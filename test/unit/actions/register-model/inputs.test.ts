@@ -71,7 +71,8 @@ describe('register-model inputs', () => {
           pullRequest: 7
         },
         metrics: { r2: 0.91, 'eval.mae': 3.5 }
-      }
+      },
+      tagApprovedImage: true
     });
   });
 
@@ -234,7 +235,8 @@ describe('register-model inputs', () => {
         by: 'alice',
         runUrl: 'https://github.com/acme/churn/actions/runs/42',
         reason: 'production smoke test failed'
-      }
+      },
+      tagApprovedImage: true
     });
   });
 

@@ -1,8 +1,10 @@
+import { BatchGetImageCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
+  ListModelPackagesCommand,
   SageMakerClient,
   SageMakerServiceException
 } from '@aws-sdk/client-sagemaker';
@@ -18,6 +20,7 @@ const { run } = await import('../../../../src/actions/register-model/main.js');
 const ARN = 'arn:aws:sagemaker:us-east-1:000000000000:model-package/churn/1';
 const IMAGE = `000000000000.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:${'a'.repeat(64)}`;
 const sagemaker = mockClient(SageMakerClient);
+const ecr = mockClient(ECRClient);
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
 const env = {
   AWS_REGION: 'us-east-1',
@@ -37,6 +40,7 @@ afterAll(() => {
 });
 beforeEach(() => {
   sagemaker.reset();
+  ecr.reset();
   core.reset();
 });
 
@@ -71,7 +75,8 @@ describe('register-model run()', () => {
       'approval-status': 'PendingManualApproval',
       'image-uri': IMAGE,
       created: 'true',
-      'approval-description': ''
+      'approval-description': '',
+      'release-tag': ''
     });
     expect(warnings).toEqual([]);
     expect(summary.join('')).toContain(
@@ -80,6 +85,53 @@ describe('register-model run()', () => {
     expect(sagemaker).toHaveReceivedCommandWith(CreateModelPackageCommand, {
       CustomerMetadataProperties: expect.objectContaining({ 'git.repository': 'acme/churn' })
     });
+  });
+
+  it('approving a version tags its ECR image release-<group>-<version>, unless told not to', async () => {
+    const approved = {
+      ModelPackageArn: ARN,
+      ModelPackageVersion: 1,
+      ModelApprovalStatus: 'Approved' as const,
+      InferenceSpecification: { Containers: [{ Image: IMAGE }] }
+    };
+    sagemaker.on(DescribeModelPackageGroupCommand).resolves({});
+    sagemaker
+      .on(ListModelPackagesCommand)
+      .resolves({ ModelPackageSummaryList: [{ ModelPackageArn: ARN, ModelPackageVersion: 1 } as never] });
+    sagemaker.on(DescribeModelPackageCommand).resolves(approved);
+    const digest = `sha256:${'a'.repeat(64)}`;
+    ecr.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageDigest: digest },
+          imageManifest: '{"schemaVersion":2}',
+          imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json'
+        }
+      ]
+    });
+    ecr.on(PutImageCommand).resolves({});
+    const inputs = {
+      'model-name': 'churn',
+      mode: 'set-status',
+      version: '1',
+      'approval-status': 'Approved'
+    };
+
+    await run({ read: reader(inputs), env });
+    expect(outputs['release-tag']).toBe('release-churn-1');
+    expect(ecr).toHaveReceivedCommandWith(PutImageCommand, {
+      registryId: '000000000000',
+      repositoryName: 'churn',
+      imageDigest: digest,
+      imageTag: 'release-churn-1',
+      imageManifest: '{"schemaVersion":2}'
+    });
+
+    ecr.resetHistory();
+    await run({ read: reader({ ...inputs, 'tag-approved-image': 'false' }), env });
+    expect(ecr.calls()).toHaveLength(0);
+    await run({ read: reader({ ...inputs, mode: 'resolve' }), env });
+    expect(ecr.calls()).toHaveLength(0);
   });
 
   it('fails on bad input before calling SageMaker', async () => {

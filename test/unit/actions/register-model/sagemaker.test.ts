@@ -322,6 +322,19 @@ describe('approval of a given version', () => {
     expect(sagemaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
   });
 
+  it('protects the image before approving: when that fails, the version is not approved', async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves(described(4, IMAGE));
+    const seen: string[] = [];
+    await expect(
+      setSageMakerStatus(client, 'churn', approve, log, async (version) => {
+        seen.push(`${version.version} ${version.imageUri}`);
+        throw new Error('ecr:PutImage denied');
+      })
+    ).rejects.toThrow('ecr:PutImage denied');
+    expect(seen).toEqual([`4 ${IMAGE}`]);
+    expect(sagemaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
+  });
+
   it('never approves a Rejected version, and says why it was rejected', async () => {
     sagemaker.on(DescribeModelPackageCommand).resolves({
       ...described(4, IMAGE, 'Rejected'),

@@ -147,6 +147,11 @@ describe('requestedResource', () => {
       { ModelPackageGroupName: 'g' },
       'arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/g'
     ],
+    [
+      'sagemaker',
+      { ModelPackageArn: 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/g/2' },
+      'arn:aws:sagemaker:eu-west-1:111111111111:model-package/g/2'
+    ],
     ['iam', { RoleName: 'deployer' }, 'arn:aws:iam::111111111111:role/deployer'],
     ['sts', { RoleArn: 'arn:aws:iam::2:role/x' }, 'arn:aws:iam::2:role/x'],
     ['s3', { Bucket: 'models', Key: 'a/model.tar.gz' }, 'arn:aws:s3:::models/a/model.tar.gz'],

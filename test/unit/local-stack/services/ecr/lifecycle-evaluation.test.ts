@@ -81,6 +81,43 @@ describe("ECR lifecycle evaluation (AWS's documented rule semantics)", () => {
     ]);
   });
 
+  // "Filtering on all images", example B of the ECR user guide's lifecycle policy examples, verbatim.
+  it('an `any` rule counts the images higher rules identified, yet expires only the others', () => {
+    const images = [
+      image('A', ['alpha-1', 'beta-1'], 4),
+      image('B', [], 3),
+      image('C', ['alpha-2'], 2),
+      image('D', ['git hash'], 1),
+      image('E', [], 0.9)
+    ];
+    const rules = [
+      rule(1, { tagStatus: 'tagged', tagPatternList: ['alpha*'], countNumber: 1 }),
+      rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 }),
+      rule(3, { tagStatus: 'any', countNumber: 1 })
+    ];
+    expect(expired(rules, images)).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['D', 3]
+    ]);
+  });
+
+  it('keeps what a higher transition rule selects out of lower expire rules, though it expires nothing', () => {
+    const images = [
+      image('archived', ['prod-1'], 30),
+      image('dev', ['dev-1'], 20),
+      image('new', ['dev-2'], 1)
+    ];
+    const rules: LifecycleRule[] = [
+      {
+        ...rule(1, { tagStatus: 'tagged', tagPrefixList: ['prod'], countNumber: 1 }),
+        action: { type: 'transition', targetStorageClass: 'archive' }
+      },
+      rule(2, { tagStatus: 'any', countNumber: 1 })
+    ];
+    expect(expired(rules, images)).toEqual([['dev', 2]]);
+  });
+
   it('selects, with several prefixes or patterns, only images that have a tag for each of them', () => {
     const images = [
       image('both', ['release-1', 'stable'], 9),
@@ -183,6 +220,31 @@ describe("ECR lifecycle evaluation (AWS's documented rule semantics)", () => {
         }
       ],
       /tagPrefixList or tagPatternList, not both/
+    ],
+    [
+      'one set of tag prefixes in two rules',
+      [
+        {
+          rulePriority: 1,
+          selection: {
+            tagStatus: 'tagged',
+            tagPrefixList: ['a', 'b'],
+            countType: 'imageCountMoreThan',
+            countNumber: 1
+          }
+        },
+        {
+          rulePriority: 2,
+          selection: {
+            tagStatus: 'tagged',
+            tagPrefixList: ['b', 'a'],
+            countType: 'sinceImagePushed',
+            countUnit: 'days',
+            countNumber: 1
+          }
+        }
+      ],
+      /tagPrefixList \["a","b"\] is used by two rules/
     ],
     [
       'more than four wildcards',
