@@ -103,7 +103,11 @@ describe('push-ecr on the local stack', () => {
       imageScanningConfiguration: { scanOnPush: true }
     });
     const policy = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: repository }));
-    expect(JSON.parse(policy.lifecyclePolicyText as string).rules[0].selection.countNumber).toBe(5);
+    const rules = JSON.parse(policy.lifecyclePolicyText as string).rules as Array<{
+      selection: { tagStatus: string; countNumber: number };
+    }>;
+    // keep-images bounds the images no other rule protects: the catch-all rule, last in priority.
+    expect(rules.find((rule) => rule.selection.tagStatus === 'any')?.selection.countNumber).toBe(5);
   });
 
   it('leaves the image in ECR and the registry under that digest, as a Docker v2 manifest', async () => {

@@ -66,6 +66,8 @@ describe('register-model with MLflow', () => {
     expect(ok(first)).toEqual({ exitCode: 0, log: '' });
     expect(first.outputs).toEqual({
       'model-package-arn': 'diabetes/1',
+      // Release tags are an ECR feature of the SageMaker backend: MLflow versions get none.
+      'release-tag': '',
       version: '1',
       'approval-status': 'PendingManualApproval',
       'image-uri': imageWith('a'),

@@ -102,7 +102,9 @@ describe('register-model on the local stack', () => {
       'approval-status': 'PendingManualApproval',
       'image-uri': imageUri,
       created: 'true',
-      'approval-description': ''
+      'approval-description': '',
+      // Only an approval made by this action tags the image for release.
+      'release-tag': ''
     });
     expect(imageUri).toMatch(/@sha256:[a-f0-9]{64}$/);
     expect(first.summary).toContain(`Registered ${arn}`);
@@ -189,7 +191,9 @@ describe('register-model on the local stack', () => {
       'approval-status': 'Approved',
       'image-uri': imageUri,
       created: 'false',
-      'approval-description': ''
+      'approval-description': '',
+      // Approved through the API, not by set-status: the image carries no release tag.
+      'release-tag': ''
     });
   });
 
