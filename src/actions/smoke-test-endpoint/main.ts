@@ -163,11 +163,11 @@ async function connect(
     return invoker;
   }
   const config = awsClientConfig(target.region, env);
-  const [{ SageMakerClient }, { SageMakerRuntimeClient }, { sageMakerInvoker }] = await Promise.all([
-    import('@aws-sdk/client-sagemaker'),
-    import('@aws-sdk/client-sagemaker-runtime'),
-    import('./sagemaker-invoker.js')
-  ]);
+  // One destructured import each, not Promise.all: the bundler then keeps only the names used from each SDK
+  // package, not all of it.
+  const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
+  const { SageMakerRuntimeClient } = await import('@aws-sdk/client-sagemaker-runtime');
+  const { sageMakerInvoker } = await import('./sagemaker-invoker.js');
   const sagemaker = new SageMakerClient(config);
   try {
     await waitForEndpoint(sagemaker, target.endpointName, wait);
