@@ -20,6 +20,22 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } }
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      // The bundler keeps from an AWS SDK package only the names a destructured `const { X } = await
+      // import(…)` takes; used any other way (`.then`, Promise.all, a member of the awaited module), the
+      // import keeps the whole client, every command and schema, in the bundle (docs/benchmarks.md).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportExpression[source.value=/^@aws-sdk/]:not(VariableDeclarator[id.type='ObjectPattern'] > AwaitExpression > ImportExpression)",
+          message: "Load an AWS SDK package as `const { Name } = await import('@aws-sdk/…')`."
+        }
+      ]
+    }
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // Tests read what other clients print (AWS CLI and boto3 JSON, parsed reports) and compare it with

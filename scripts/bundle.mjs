@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles each action (src/actions/<name>/index.ts), the modelship CLI (src/cli) and the demo (src/demo) into
-// dist/<name>/index.js with @vercel/ncc, so each bundle holds only what its entry imports.
+// dist/<name>/index.js with @vercel/ncc (run by scripts/ncc-build.mjs), so each bundle holds only what its
+// entry imports.
 // Usage: node scripts/bundle.mjs [name ...]   (no names: every entry)
 import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -41,11 +42,10 @@ async function bundle(name) {
   const buildDir = `${outDir}.building`;
   rmSync(buildDir, { recursive: true, force: true });
   try {
-    await execFileAsync(
-      join(root, 'node_modules/.bin/ncc'),
-      ['build', entries[name], '--out', buildDir, '--minify', '--license', 'licenses.txt', '--quiet'],
-      { cwd: root, maxBuffer: 64 * 1024 * 1024 }
-    );
+    await execFileAsync(process.execPath, [join(root, 'scripts/ncc-build.mjs'), entries[name], buildDir], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024
+    });
     await minifyChunks(buildDir);
   } catch (error) {
     rmSync(buildDir, { recursive: true, force: true });

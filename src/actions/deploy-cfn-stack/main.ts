@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { awsClientConfig } from '../../lib/aws.js';
+import { awsClientConfig, type AwsClientConfig } from '../../lib/aws.js';
 import { readGitHubContext } from '../../lib/github-context.js';
 import { readActionInput, type InputReader } from '../../lib/inputs.js';
 import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summary.js';
@@ -66,17 +66,14 @@ function reportFailedStack(error: unknown): never {
   throw error;
 }
 
-async function createEngine(config: { region: string; maxAttempts: number }): Promise<Engine> {
+async function createEngine(config: AwsClientConfig): Promise<Engine> {
   const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
   let sagemaker: Promise<SageMakerClient> | undefined;
   let s3: Promise<S3Client> | undefined;
   return {
     cloudformation: new CloudFormationClient(config),
-    sagemaker: () =>
-      (sagemaker ??= import('@aws-sdk/client-sagemaker').then(
-        ({ SageMakerClient }) => new SageMakerClient(config)
-      )),
-    s3: () => (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client(config))),
+    sagemaker: () => (sagemaker ??= sageMakerClient(config)),
+    s3: () => (s3 ??= s3Client(config)),
     region: config.region,
     clock: systemClock,
     log: actionLog,
@@ -84,6 +81,18 @@ async function createEngine(config: { region: string; maxAttempts: number }): Pr
       writeSummaryTable(`Changes to stack ${stackName}`, CHANGE_COLUMNS, changeSummaryRows(rows)),
     token: () => `modelship-${randomUUID()}`
   };
+}
+
+// Each client is loaded by destructuring its import: the bundler then keeps only the names used, not the
+// whole SDK package (a `.then(({ X }) => …)` callback would keep all of it).
+async function sageMakerClient(config: AwsClientConfig): Promise<SageMakerClient> {
+  const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
+  return new SageMakerClient(config);
+}
+
+async function s3Client(config: AwsClientConfig): Promise<S3Client> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  return new S3Client(config);
 }
 
 /** Each stack output under its own name, then the fixed outputs (which win a clash of names). */

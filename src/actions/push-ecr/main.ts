@@ -17,10 +17,7 @@ const DOCKER_CONFIG_STATE = 'docker-config-dir';
 export async function run(): Promise<void> {
   const inputs = parseInputs(readActionInput, readGitHubContext().workspace);
   const local = await inspectLocalImage(inputs.image);
-  const ecr =
-    inputs.destination.kind === 'ecr'
-      ? new (await import('@aws-sdk/client-ecr')).ECRClient(awsClientConfig(inputs.destination.awsRegion))
-      : undefined;
+  const ecr = inputs.destination.kind === 'ecr' ? await ecrClient(inputs.destination.awsRegion) : undefined;
   const configDir = createDockerConfigDir();
   core.saveState(DOCKER_CONFIG_STATE, configDir);
   try {
@@ -69,6 +66,12 @@ export async function run(): Promise<void> {
 /** The post step: removes the temporary Docker config main may have left behind when it was stopped. */
 export function post(): void {
   cleanUpDockerConfig(core.getState(DOCKER_CONFIG_STATE), actionLog);
+}
+
+/** Loaded by a destructured import, so the bundler keeps only the names used from the SDK package. */
+async function ecrClient(region: string | undefined): Promise<ECRClient> {
+  const { ECRClient } = await import('@aws-sdk/client-ecr');
+  return new ECRClient(awsClientConfig(region));
 }
 
 async function pushTarget(

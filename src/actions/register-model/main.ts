@@ -49,9 +49,10 @@ async function registerOrResolve(
   protect: (approved: RegisteredVersion) => Promise<void>
 ): Promise<RegisteredVersion> {
   if (inputs.backend === 'sagemaker') {
-    // Loaded only for this backend, once the inputs are known good: the SDK costs start-up time.
-    const [{ SageMakerClient }, { registerSageMaker, resolveSageMaker, setSageMakerStatus }] =
-      await Promise.all([import('@aws-sdk/client-sagemaker'), import('./sagemaker.js')]);
+    // Loaded only for this backend, once the inputs are known good: the SDK costs start-up time. One
+    // destructured import each (not Promise.all), so the bundler keeps only the names used from the SDK.
+    const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
+    const { registerSageMaker, resolveSageMaker, setSageMakerStatus } = await import('./sagemaker.js');
     const client = new SageMakerClient(awsClientConfig(inputs.region, env));
     if (inputs.mode === 'resolve') return resolveSageMaker(client, inputs.group, inputs.wanted);
     if (inputs.mode === 'set-status') {
@@ -87,10 +88,8 @@ async function tagApprovedImage(
   }
   const group = inputs.mode === 'register' ? inputs.registration.group : inputs.group;
   const tag = releaseTag(group, version.version);
-  const [{ ECRClient }, { tagImage }] = await Promise.all([
-    import('@aws-sdk/client-ecr'),
-    import('./release-image.js')
-  ]);
+  const { ECRClient } = await import('@aws-sdk/client-ecr');
+  const { tagImage } = await import('./release-image.js');
   const ecr = new ECRClient(awsClientConfig(image.region ?? inputs.region, env));
   try {
     await tagImage(ecr, image, tag, log);

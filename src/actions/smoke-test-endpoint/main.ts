@@ -8,7 +8,6 @@ import { setOutputs, writeSummaryTable, writeSummaryText } from '../../lib/summa
 import { CaseFileError, formatProblem, loadCases, type SmokeCase } from './cases.js';
 import { systemClock } from '../../lib/clock.js';
 import { formatMs } from './expectations.js';
-import { expandGlobs } from './glob.js';
 import { containerLogs, removeContainer, startContainer, type LocalContainer } from './container.js';
 import { httpInvoker } from './http-invoker.js';
 import type { EndpointInvoker } from './invoker.js';
@@ -118,6 +117,8 @@ async function test(
 }
 
 async function readCaseFiles(patterns: string[], workspace: string) {
+  // The glob matcher is loaded once the inputs are known good: a step that fails on its inputs need not.
+  const { expandGlobs } = await import('./glob.js');
   const files = expandGlobs(patterns, workspace);
   if (files.length === 0) {
     throw new InputError(
@@ -163,11 +164,11 @@ async function connect(
     return invoker;
   }
   const config = awsClientConfig(target.region, env);
-  const [{ SageMakerClient }, { SageMakerRuntimeClient }, { sageMakerInvoker }] = await Promise.all([
-    import('@aws-sdk/client-sagemaker'),
-    import('@aws-sdk/client-sagemaker-runtime'),
-    import('./sagemaker-invoker.js')
-  ]);
+  // One destructured import each, not Promise.all: the bundler then keeps only the names used from each SDK
+  // package, not all of it.
+  const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
+  const { SageMakerRuntimeClient } = await import('@aws-sdk/client-sagemaker-runtime');
+  const { sageMakerInvoker } = await import('./sagemaker-invoker.js');
   const sagemaker = new SageMakerClient(config);
   try {
     await waitForEndpoint(sagemaker, target.endpointName, wait);

@@ -1,0 +1,1 @@
+export const id=710;export const ids=[710];export const modules={1710:(e,o,n)=>{n.d(o,{expandGlobs:()=>expandGlobs});var s=n(3382);function expandGlobs(e,o){const n=e.map(e=>e.replace(/\\/g,"/").replace(/^(!?)\.\//,"$1"));return(0,s.AZ)(n,{cwd:o,onlyFiles:!0,dot:!0,expandDirectories:!1,ignore:["**/.git/**","**/node_modules/**"]}).sort()}}};
