@@ -22,3 +22,11 @@ export function runBundledPost(
 ): Promise<ActionRun> {
   return runBundledAction(name, { ...options, state: { ...main.state, ...options.state } });
 }
+
+/** The log as the runner displays it: it consumes `::add-mask::` commands and never shows them. */
+export function displayedLog(run: ActionRun): string {
+  return run.log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}

@@ -12,7 +12,7 @@ import {
   GetAuthorizationTokenCommand,
   GetLifecyclePolicyCommand
 } from '@aws-sdk/client-ecr';
-import { runBundledAction, runBundledPost, type ActionRun } from '../helpers/action-runner.js';
+import { displayedLog, runBundledAction, runBundledPost, type ActionRun } from '../helpers/action-runner.js';
 import { runProgram, startLocalStack, type LocalStackHandle } from '../helpers/local-stack.js';
 
 jest.setTimeout(300_000);
@@ -34,13 +34,6 @@ async function buildImage(tag: string, content: string): Promise<string> {
     rmSync(context, { recursive: true, force: true });
   }
 }
-
-/** The log as the runner shows it: `::add-mask::` commands are consumed by the runner, never displayed. */
-const displayedLog = (run: ActionRun) =>
-  run.log
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
 
 const maskedValues = (run: ActionRun) =>
   run.log

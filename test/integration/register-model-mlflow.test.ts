@@ -2,19 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { runBundledAction, type ActionRun } from '../helpers/action-runner.js';
+import { displayedLog, runBundledAction, type ActionRun } from '../helpers/action-runner.js';
 import { startMlflowServer, type RunningMlflowServer } from '../mlflow-server/server.js';
 
 jest.setTimeout(120_000);
 
 const imageWith = (digit: string) => `127.0.0.1:5000/churn@sha256:${digit.repeat(64)}`;
 const ok = (run: ActionRun) => ({ exitCode: run.exitCode, log: run.exitCode === 0 ? '' : run.log });
-/** The log as the runner displays it: `::add-mask::` lines are consumed, never shown. */
-const displayed = (run: ActionRun) =>
-  run.log
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
 
 /** register-model's MLflow backend, run from its bundle against the local MLflow test server. */
 describe('register-model with MLflow', () => {
@@ -108,7 +102,7 @@ describe('register-model with MLflow', () => {
     const bearer = await register({ mode: 'resolve', alias: 'champion' });
     expect(ok(bearer)).toEqual({ exitCode: 0, log: '' });
     expect(server.requests.map((request) => request.authorization)).toEqual(['Bearer token-for-tests']);
-    expect(displayed(bearer)).not.toContain('token-for-tests');
+    expect(displayedLog(bearer)).not.toContain('token-for-tests');
 
     server.requests.length = 0;
     const basic = await register(

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { runBundledAction, type ActionRun } from '../helpers/action-runner.js';
+import { displayedLog, runBundledAction, type ActionRun } from '../helpers/action-runner.js';
 import { startMlflowServer, type RunningMlflowServer } from '../mlflow-server/server.js';
 
 jest.setTimeout(180_000);
@@ -53,12 +53,8 @@ function registered(run: ActionRun): string[] {
 
 /** Everything a reader of the run can see: the displayed log, summary, outputs, state and given files. */
 function visible(run: ActionRun, files: string[] = []): string {
-  const log = run.log
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
   return [
-    log,
+    displayedLog(run),
     run.summary,
     JSON.stringify(run.outputs),
     JSON.stringify(run.state),

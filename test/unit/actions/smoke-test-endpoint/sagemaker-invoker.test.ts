@@ -1,5 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { Outcome } from '../../../../src/actions/smoke-test-endpoint/invoker.js';
@@ -13,6 +12,7 @@ import {
   sageMakerInvoker,
   type RuntimeAnswer
 } from '../../../../src/actions/smoke-test-endpoint/sagemaker-invoker.js';
+import { verifySigV4, type ReceivedRequest } from '../../../helpers/sigv4.js';
 import { fakeClock, smokeCase } from './fixtures.js';
 
 const CREDENTIALS = {
@@ -22,13 +22,6 @@ const CREDENTIALS = {
 };
 const REGION = 'eu-west-1';
 
-interface Received {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
 interface Scripted {
   status: number;
   headers?: Record<string, string>;
@@ -37,7 +30,7 @@ interface Scripted {
 
 /** SageMaker Runtime as far as InvokeEndpoint goes: records each request, answers from a script. */
 class FakeRuntime {
-  readonly received: Received[] = [];
+  readonly received: ReceivedRequest[] = [];
   /** Answers in order; the last one repeats. */
   script: Scripted[] = [{ status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":1}' }];
   private readonly server: Server = createServer((request, response) => {
@@ -64,47 +57,6 @@ class FakeRuntime {
   stop(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
-}
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-
-/**
- * Checks a request's SigV4 Authorization header from the published algorithm, independently of the
- * signer under test: canonical request, string to sign, derived key, signature.
- */
-function verifySigV4(request: Received, secretAccessKey: string): { valid: boolean; scope: string } {
-  const match =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/.exec(
-      String(request.headers.authorization)
-    );
-  if (!match) return { valid: false, scope: '' };
-  const [, , scope, signedHeaders, signature] = match as unknown as [string, string, string, string, string];
-  const [date, region, service] = scope.split('/') as [string, string, string];
-  const canonicalUri = request.path
-    .split('/')
-    .map((segment) => encodeURIComponent(segment))
-    .join('/');
-  const names = signedHeaders.split(';');
-  const canonicalHeaders = names
-    .map((name) => `${name}:${String(request.headers[name]).trim().replace(/\s+/g, ' ')}\n`)
-    .join('');
-  const canonicalRequest = [
-    request.method,
-    canonicalUri,
-    '',
-    canonicalHeaders,
-    signedHeaders,
-    sha256(request.body)
-  ].join('\n');
-  const stringToSign = [
-    'AWS4-HMAC-SHA256',
-    String(request.headers['x-amz-date']),
-    scope,
-    sha256(canonicalRequest)
-  ].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), 'aws4_request');
-  return { valid: hmac(key, stringToSign).toString('hex') === signature, scope };
 }
 
 describe('the SageMaker Runtime invoker', () => {
@@ -152,7 +104,7 @@ describe('the SageMaker Runtime invoker', () => {
     sdk.destroy();
     await invokeOnce(request, 'churn-v2');
 
-    const [fromSdk, ours] = runtime.received as [Received, Received];
+    const [fromSdk, ours] = runtime.received as [ReceivedRequest, ReceivedRequest];
     expect(ours.path).toBe(fromSdk.path);
     expect(ours.body).toEqual(fromSdk.body);
     for (const header of [
@@ -174,7 +126,7 @@ describe('the SageMaker Runtime invoker', () => {
 
   it('produces a signature that fails for another body or another secret', async () => {
     await invokeOnce();
-    const [ours] = runtime.received as [Received];
+    const [ours] = runtime.received as [ReceivedRequest];
     expect(
       verifySigV4({ ...ours, body: Buffer.from('{"case":"forged"}') }, CREDENTIALS.secretAccessKey).valid
     ).toBe(false);
@@ -196,7 +148,7 @@ describe('the SageMaker Runtime invoker', () => {
       if (saved === undefined) delete process.env['AWS_ENDPOINT_URL'];
       else process.env['AWS_ENDPOINT_URL'] = saved;
     }
-    const [ours] = runtime.received as [Received];
+    const [ours] = runtime.received as [ReceivedRequest];
     expect(ours.path).toBe('/prefix/endpoints/churn/invocations');
     expect(verifySigV4(ours, CREDENTIALS.secretAccessKey).valid).toBe(true);
   });
