@@ -56,11 +56,13 @@ export function runDemo(): number {
     );
     return run.status ?? 1;
   }
-  console.log('\nTry the endpoint:');
+  // The workflow deploys with roles of account 123456789012 (deploy.yml); on the local stack a 12-digit
+  // access key id acts as that account, where the endpoint lives.
+  console.log("\nTry the endpoint (it lives in the account of the workflow's roles, 123456789012):");
   console.log(`  eval "$(node dist/cli/index.js local env --data-dir ${join(repo, '.local-stack')})"`);
   console.log(
-    '  aws sagemaker-runtime invoke-endpoint --endpoint-name diabetes-model-prod --content-type text/csv \\\n' +
-      "    --body '0.038,0.051,0.062,0.022,-0.044,-0.035,-0.043,-0.003,0.02,-0.018' /dev/stdout"
+    '  AWS_ACCESS_KEY_ID=123456789012 aws sagemaker-runtime invoke-endpoint --endpoint-name diabetes-model-prod \\\n' +
+      "    --content-type text/csv --body '0.038,0.051,0.062,0.022,-0.044,-0.035,-0.043,-0.003,0.02,-0.018' /dev/stdout"
   );
   return 0;
 }

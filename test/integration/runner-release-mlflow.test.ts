@@ -158,7 +158,6 @@ beforeAll(async () => {
     ...mlflowInputs
   ]);
   edit('deploy.yml', '      production-parameters: LogLevel=WARNING\n', [
-    '      staging-parameters: BakeTimeSeconds=0',
     '      production-parameters: |',
     '        LogLevel=WARNING',
     '        BakeTimeSeconds=0'

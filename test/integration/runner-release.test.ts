@@ -91,10 +91,9 @@ function bakeQuickly(file: string, line: string, replacement: string[]): void {
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'modelship-release-'));
   cpSync(join(PROJECT_ROOT, 'action-templates/model-repo'), repo, { recursive: true });
-  // The shipped template bakes every update for 300 s, and the local stack bakes for real: this copy bakes
-  // 5 s so the story's updates take minutes, not half an hour. Nothing else of the starter changes.
+  // The shipped template bakes production updates for 300 s (staging does not bake), and the local stack
+  // bakes for real: this copy bakes production 5 s so the story takes minutes. Nothing else changes.
   bakeQuickly('deploy.yml', '      production-parameters: LogLevel=WARNING\n', [
-    '      staging-parameters: BakeTimeSeconds=5',
     '      production-parameters: |',
     '        LogLevel=WARNING',
     '        BakeTimeSeconds=5'
