@@ -125,6 +125,19 @@ describe('smoke-test-endpoint in plain HTTP mode against the starter model conta
     expect(await labelledContainers()).toBe('');
   });
 
+  it('image mode removes the container it started when the cases cannot be read', async () => {
+    const workspace = workspaceWith({});
+    workspaces.push(workspace);
+    // The container starts while the cases are read: a case error must not leave it running.
+    const result = await runBundledAction('smoke-test-endpoint', {
+      inputs: { image: IMAGE, cases: 'nothing-here/*.json' },
+      env: { GITHUB_WORKSPACE: workspace }
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.log).toContain('nothing-here/*.json');
+    expect(await labelledContainers()).toBe('');
+  });
+
   it('image mode fails an image that does not serve, with what the container printed', async () => {
     const broken = `${IMAGE}-broken`;
     const build = await runProgram('docker', ['build', '--quiet', '--tag', broken, '-'], {

@@ -37,11 +37,20 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const inputs = parseInputs(options.read ?? readActionInput);
   const workspace = readGitHubContext(env).workspace;
-  const cases = await readCaseFiles(inputs.cases, workspace);
-  core.info(`${cases.length} case(s): ${cases.map((entry) => entry.file).join(', ')}`);
-
   const startedAt = new Date().toISOString();
-  const container = inputs.target.mode === 'image' ? await startLocal(inputs.target.image) : undefined;
+  // The container starts while the cases are read and checked: Docker and the model's import take
+  // seconds, the cases a fraction of one, so the step waits for the slower of the two, not both.
+  const starting = inputs.target.mode === 'image' ? startLocal(inputs.target.image) : undefined;
+  starting?.catch(() => undefined); // awaited below; this only keeps a failed start from being unhandled
+  let cases: SmokeCase[];
+  try {
+    cases = await readCaseFiles(inputs.cases, workspace);
+  } catch (error) {
+    await starting?.then((started) => removeContainer(started.id)).catch(() => undefined);
+    throw error;
+  }
+  core.info(`${cases.length} case(s): ${cases.map((entry) => entry.file).join(', ')}`);
+  const container = await starting;
   try {
     await test(inputs, { cases, startedAt, workspace, env, url: container?.url });
   } catch (error) {
