@@ -5,6 +5,8 @@
 // package holding every command and schema. Looking at `module` first gives the bundler the SDK's ES build
 // (`sideEffects: false`), from which it keeps only the commands and schemas the code imports. Packages with
 // an `exports` map resolve through it as before; `module` only counts for packages without one.
+// ncc's persistent cache is off: it is keyed by the working directory, not by the build options, so a cache
+// left by an older build of the same checkout (before `mainFields`, say) gave check-dist different chunks.
 // Usage: node scripts/ncc-build.mjs <entry> <out dir>   (run by scripts/bundle.mjs, one process per build)
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +22,8 @@ const { code, assets, symlinks } = await ncc(resolve(entry), {
   minify: true,
   license: 'licenses.txt',
   quiet: true,
-  mainFields: ['module', 'main']
+  mainFields: ['module', 'main'],
+  cache: false
 });
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'index.js'), code, { mode: code.startsWith('#!') ? 0o755 : 0o644 });
