@@ -1,17 +1,17 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PORT, DEFAULT_REGISTRY_PORT } from './ports.js';
 import { didYouMean } from './suggest.js';
 
-export const DEFAULT_PORT = 4510;
-export const DEFAULT_REGISTRY_PORT = 5510;
 export const DEFAULT_DATA_DIR = '.local-stack';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 
 export interface LocalOptions {
   dataDir: string;
-  port: number;
-  registryPort: number;
+  /** Not given: chosen when the stack starts (see choosePorts). */
+  port?: number;
+  registryPort?: number;
   region: string;
   /** The AWS account id the stack answers as (ARNs, registry id, GetCallerIdentity). */
   accountId: string;
@@ -45,12 +45,12 @@ export const LOCAL_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'port',
     value: '<n>',
-    description: `AWS endpoint port on 127.0.0.1 (default: ${DEFAULT_PORT}; 0 picks a free port)`
+    description: `AWS endpoint port on 127.0.0.1 (default: its last one, else ${DEFAULT_PORT}, else a free one; 0: a free one)`
   },
   {
     name: 'registry-port',
     value: '<n>',
-    description: `registry port on 127.0.0.1 (default: ${DEFAULT_REGISTRY_PORT}; 0 picks a free port)`
+    description: `registry port on 127.0.0.1 (default: its last one, else ${DEFAULT_REGISTRY_PORT}, else a free one; 0: a free one)`
   },
   { name: 'region', value: '<name>', description: `default region (default: ${DEFAULT_REGION})` },
   {
@@ -127,10 +127,12 @@ export function parseLocalOptions(args: string[], cwd = process.cwd()): LocalOpt
     );
   }
   const tokenTtl = text('token-ttl');
+  const endpointPort = optionalPort(text('port'), '--port');
+  const registryPort = optionalPort(text('registry-port'), '--registry-port');
   return {
     dataDir: resolve(cwd, text('data-dir') ?? DEFAULT_DATA_DIR),
-    port: port(text('port'), '--port', DEFAULT_PORT),
-    registryPort: port(text('registry-port'), '--registry-port', DEFAULT_REGISTRY_PORT),
+    ...(endpointPort !== undefined && { port: endpointPort }),
+    ...(registryPort !== undefined && { registryPort }),
     region,
     accountId,
     ...(tokenTtl !== undefined && { tokenTtlSeconds: positiveInteger(tokenTtl, '--token-ttl') }),
@@ -138,8 +140,8 @@ export function parseLocalOptions(args: string[], cwd = process.cwd()): LocalOpt
   };
 }
 
-function port(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
+function optionalPort(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
   const number = Number(value);
   if (!/^\d+$/.test(value) || number > 65535) {
     throw new UsageError(`${flag} '${value}' is not a port number; use 0 to 65535 (0 picks a free port).`);
@@ -158,10 +160,8 @@ export function toFlags(options: LocalOptions): string[] {
   return [
     '--data-dir',
     options.dataDir,
-    '--port',
-    String(options.port),
-    '--registry-port',
-    String(options.registryPort),
+    ...(options.port !== undefined ? ['--port', String(options.port)] : []),
+    ...(options.registryPort !== undefined ? ['--registry-port', String(options.registryPort)] : []),
     '--region',
     options.region,
     '--account-id',

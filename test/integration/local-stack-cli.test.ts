@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +49,57 @@ function ecrClient(env: Record<string, string>): ECRClient {
 function alive(pid: number): boolean {
   return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 }
+
+describe('local stacks started without ports', () => {
+  const first = mkdtempSync(join(tmpdir(), 'modelship-cli-a-'));
+  const second = mkdtempSync(join(tmpdir(), 'modelship-cli-b-'));
+  afterAll(async () => {
+    for (const dataDir of [first, second]) {
+      await modelship('local', 'down', '--data-dir', dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('run side by side, and a restart keeps the registry port its repository URIs name', async () => {
+    // The first takes the default ports unless something (another stack) holds them; the second cannot.
+    const a = await modelship('local', 'up', '--data-dir', first);
+    const b = await modelship('local', 'up', '--data-dir', second);
+    expect([a.code, b.code, b.stderr]).toEqual([0, 0, '']);
+    const envA = parseExports(a.stdout);
+    const envB = parseExports(b.stdout);
+    expect(envB['AWS_ENDPOINT_URL']).not.toBe(envA['AWS_ENDPOINT_URL']);
+    expect(envB['MODELSHIP_LOCAL_REGISTRY']).not.toBe(envA['MODELSHIP_LOCAL_REGISTRY']);
+
+    const created = await ecrClient(envB).send(
+      new CreateRepositoryCommand({ repositoryName: 'side/by-side' })
+    );
+    expect((await modelship('local', 'down', '--data-dir', second)).code).toBe(0);
+    const restarted = parseExports((await modelship('local', 'up', '--data-dir', second)).stdout);
+    expect(restarted['MODELSHIP_LOCAL_REGISTRY']).toBe(envB['MODELSHIP_LOCAL_REGISTRY']);
+    const repositories = await ecrClient(restarted).send(new DescribeRepositoriesCommand({}));
+    expect(repositories.repositories?.map((repository) => repository.repositoryUri)).toEqual([
+      created.repository?.repositoryUri
+    ]);
+  });
+  it('refuses to move the registry of a data directory whose port another program holds, and says why', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+    const held = (holder.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'modelship-cli-held-'));
+    try {
+      writeFileSync(join(dataDir, 'local-stack-ports.json'), JSON.stringify({ port: 0, registryPort: held }));
+      const run = await modelship('local', 'up', '--data-dir', dataDir);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `Registry port ${held} is already in use. The stack of ${dataDir} keeps it`
+      );
+      expect(run.stderr).toContain('--registry-port');
+    } finally {
+      holder.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('modelship local up | status | env | down', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'modelship-cli-'));

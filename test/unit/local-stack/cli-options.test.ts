@@ -5,11 +5,9 @@ import { registryConfig } from '../../../src/local-stack/registry/config.js';
 import { parse } from 'yaml';
 
 describe('modelship local options', () => {
-  it('defaults to ./.local-stack, port 4510, registry port 5510, us-east-1, account 000000000000', () => {
+  it('defaults to ./.local-stack, us-east-1, account 000000000000, and ports chosen at start', () => {
     expect(parseLocalOptions([], '/work/model')).toEqual({
       dataDir: '/work/model/.local-stack',
-      port: 4510,
-      registryPort: 5510,
       region: 'us-east-1',
       accountId: '000000000000'
     });
@@ -42,6 +40,13 @@ describe('modelship local options', () => {
       enforceIam: true
     });
     expect(parseLocalOptions(toFlags(options), '/elsewhere')).toEqual(options);
+  });
+
+  it('passes no ports to the background serve when none were given', () => {
+    const options = parseLocalOptions(['--data-dir', '/tmp/state']);
+    expect(toFlags(options)).not.toContain('--port');
+    expect(toFlags(options)).not.toContain('--registry-port');
+    expect(parseLocalOptions(toFlags(options))).toEqual(options);
   });
 
   it.each([
