@@ -24,7 +24,7 @@ export function rememberedPorts(dataDir: string): Partial<StackPorts> {
     return Object.fromEntries(
       Object.entries(recorded).filter(
         ([name, value]) =>
-          (name === 'port' || name === 'registryPort') && Number.isInteger(value) && (value) > 0
+          (name === 'port' || name === 'registryPort') && Number.isInteger(value) && value > 0
       )
     );
   } catch {
