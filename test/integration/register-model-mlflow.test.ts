@@ -60,7 +60,7 @@ describe('register-model with MLflow', () => {
     expect(ok(first)).toEqual({ exitCode: 0, log: '' });
     expect(first.outputs).toEqual({
       'model-package-arn': 'diabetes/1',
-      // Release tags are an ECR feature of the SageMaker backend: MLflow versions get none.
+      // Not Approved, and its image is not in ECR: no release tag.
       'release-tag': '',
       version: '1',
       'approval-status': 'PendingManualApproval',

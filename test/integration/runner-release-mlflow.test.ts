@@ -241,6 +241,18 @@ describe('the starter release on MLflow', () => {
       path: `/repos/${REPOSITORY}/actions/runs/${runUrl.split('/').pop()}/approvals`
     });
     expect(alias('champion')).toBe('1');
+    // Approved, its image carries the release tag push-ecr's lifecycle policy never expires.
+    const released = (await aws(
+      'ecr',
+      'describe-images',
+      '--repository-name',
+      MODEL,
+      '--image-ids',
+      `imageTag=release-${MODEL}-1`
+    )) as { imageDetails: { imageDigest: string }[] };
+    expect(released.imageDetails.map((image) => `${MODEL}@${image.imageDigest}`)).toEqual([
+      tags(1)['image.uri']?.split('/').pop()
+    ]);
     expect(await production()).toEqual({
       image: tags(1)['image.uri'],
       version: '1',

@@ -82,7 +82,13 @@ export type Inputs =
       change: StatusChange;
       tagApprovedImage: boolean;
     }
-  | (MlflowServer & { backend: 'mlflow'; mode: 'register'; registration: MlflowRegistration })
+  | (MlflowServer & {
+      backend: 'mlflow';
+      mode: 'register';
+      registration: MlflowRegistration;
+      region: string | undefined;
+      tagApprovedImage: boolean;
+    })
   | (MlflowServer & { backend: 'mlflow'; mode: 'resolve'; name: string; wanted: Wanted })
   | (MlflowServer & {
       backend: 'mlflow';
@@ -90,6 +96,8 @@ export type Inputs =
       name: string;
       change: StatusChange;
       alias: string | undefined;
+      region: string | undefined;
+      tagApprovedImage: boolean;
     });
 
 /** The tracking server: its URL without user information, and the credentials taken out of it. */
@@ -152,6 +160,11 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
       wanted: { ...wanted, ...(alias !== undefined && { alias }) }
     };
   }
+  // The ECR side of an MLflow version: its image gets a release tag when Approved, as on SageMaker.
+  const ecr = {
+    region: getOptionalString(read, Input.AwsRegion),
+    tagApprovedImage: getBoolean(read, Input.TagApprovedImage, true)
+  };
   if (mode === 'set-status') {
     return {
       backend,
@@ -159,7 +172,8 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
       ...server,
       name,
       change: parseStatusChange(read, environment, backend, name),
-      alias
+      alias,
+      ...ecr
     };
   }
   const common = parseCommon(read, environment);
@@ -177,7 +191,7 @@ export function parseInputs(read: InputReader, environment: InputEnvironment): I
     lineage: lineageOf(environment.context),
     metrics: common.metrics
   };
-  return { backend, mode, ...server, registration };
+  return { backend, mode, ...server, registration, ...ecr };
 }
 
 interface CommonRegistration {

@@ -64,30 +64,32 @@ async function registerOrResolve(
   }
   const authorization = authorizationHeader(env, inputs.urlAuthorization, (secret) => core.setSecret(secret));
   const client = new MlflowClient(inputs.trackingUri, authorization);
-  if (inputs.mode === 'register') return registerMlflow(client, inputs.registration, log);
   if (inputs.mode === 'resolve') return resolveMlflow(client, inputs.name, inputs.wanted);
-  return setMlflowStatus(client, inputs.name, await withReviewer(inputs.change, log), inputs.alias, log);
+  if (inputs.mode === 'set-status') {
+    const change = await withReviewer(inputs.change, log);
+    return setMlflowStatus(client, inputs.name, change, inputs.alias, log, protect);
+  }
+  const registered = await registerMlflow(client, inputs.registration, log);
+  if (registered.approvalStatus === 'Approved') await protect(registered);
+  return registered;
 }
 
 /**
  * The release tag push-ecr's default lifecycle policy never expires, given to an Approved version's image
- * when it is in ECR (SageMaker; tag-approved-image). Returns the tag, or undefined when none applies.
+ * when it is in ECR (tag-approved-image). Returns the tag, or undefined when none applies.
  */
 async function tagApprovedImage(
   inputs: Inputs,
   version: RegisteredVersion,
   env: NodeJS.ProcessEnv
 ): Promise<string | undefined> {
-  if (inputs.backend !== 'sagemaker' || inputs.mode === 'resolve' || !inputs.tagApprovedImage) {
-    return undefined;
-  }
+  if (inputs.mode === 'resolve' || !inputs.tagApprovedImage) return undefined;
   const image = ecrImageOf(version.imageUri, env);
   if (!image) {
     log.info(`${version.imageUri} is not an ECR image pinned by digest: no release tag to add.`);
     return undefined;
   }
-  const group = inputs.mode === 'register' ? inputs.registration.group : inputs.group;
-  const tag = releaseTag(group, version.version);
+  const tag = releaseTag(modelName(inputs), version.version);
   const { ECRClient } = await import('@aws-sdk/client-ecr');
   const { tagImage } = await import('./release-image.js');
   const ecr = new ECRClient(awsClientConfig(image.region ?? inputs.region, env));
@@ -97,4 +99,10 @@ async function tagApprovedImage(
     ecr.destroy();
   }
   return tag;
+}
+
+/** The model the release tag names: the SageMaker model package group, or the MLflow registered model. */
+function modelName(inputs: Exclude<Inputs, { mode: 'resolve' }>): string {
+  if (inputs.backend === 'mlflow') return inputs.mode === 'register' ? inputs.registration.name : inputs.name;
+  return inputs.mode === 'register' ? inputs.registration.group : inputs.group;
 }

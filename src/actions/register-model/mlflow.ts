@@ -109,17 +109,22 @@ export async function resolveMlflow(
  * Sets a version's approval status (its approval-status tag), with who set it, in which run and why. The
  * alias stands for the status in MLflow's way: an approved version takes it (`champion`); a rejected
  * version that holds it hands it back to the newest other Approved version (or it is removed).
+ * `beforeApproval` runs before a version becomes (or when it already is) Approved; when it fails, the
+ * status is not changed.
  */
 export async function setMlflowStatus(
   client: MlflowClient,
   name: string,
   change: StatusChange,
   alias: string | undefined,
-  log: Log
+  log: Log,
+  beforeApproval?: (version: RegisteredVersion) => Promise<void>
 ): Promise<RegisteredVersion> {
   const current = versionOf(await getVersion(client, name, change.version), false);
   const number = String(current.version);
-  if (checkStatusChange(current, change.approvalStatus) === 'change') {
+  const wanted = checkStatusChange(current, change.approvalStatus);
+  if (change.approvalStatus === 'Approved') await beforeApproval?.(current);
+  if (wanted === 'change') {
     const description = approvalDescription(change);
     const tags = {
       ...approvalProperties(change),

@@ -11,6 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { mockActionsCore } from '../../../helpers/core-mock.js';
+import { startMlflowServer } from '../../../mlflow-server/server.js';
 
 const core = mockActionsCore();
 const { outputs, warnings, secrets, summary } = core;
@@ -132,6 +133,40 @@ describe('register-model run()', () => {
     expect(ecr.calls()).toHaveLength(0);
     await run({ read: reader({ ...inputs, mode: 'resolve' }), env });
     expect(ecr.calls()).toHaveLength(0);
+  });
+
+  it('approving an MLflow version tags its ECR image too, named after the registered model', async () => {
+    const server = await startMlflowServer({ token: 'tok' });
+    try {
+      const digest = `sha256:${'a'.repeat(64)}`;
+      ecr.on(BatchGetImageCommand).resolves({
+        images: [{ imageId: { imageDigest: digest }, imageManifest: '{"schemaVersion":2}' }]
+      });
+      ecr.on(PutImageCommand).resolves({});
+      const mlflow = { backend: 'mlflow', 'tracking-uri': server.url, 'model-name': 'churn model' };
+      await run({
+        read: reader({ ...mlflow, 'image-uri': IMAGE }),
+        env: { ...env, MLFLOW_TRACKING_TOKEN: 'tok' }
+      });
+      expect(outputs['release-tag']).toBe('');
+      expect(ecr.calls()).toHaveLength(0);
+
+      const approve = { ...mlflow, mode: 'set-status', version: '1', 'approval-status': 'Approved' };
+      await run({ read: reader(approve), env: { ...env, MLFLOW_TRACKING_TOKEN: 'tok' } });
+      // An ECR tag holds no space: the model's name is made to fit.
+      expect(outputs['release-tag']).toBe('release-churn-model-1');
+      expect(ecr).toHaveReceivedCommandWith(PutImageCommand, {
+        repositoryName: 'churn',
+        imageDigest: digest,
+        imageTag: 'release-churn-model-1'
+      });
+      expect(server.models.get('churn model')?.versions[0]?.tags).toContainEqual({
+        key: 'approval-status',
+        value: 'Approved'
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it('fails on bad input before calling SageMaker', async () => {

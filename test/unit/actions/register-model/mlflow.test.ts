@@ -127,6 +127,37 @@ describe('MLflow registration', () => {
     expect(server.models.get('churn')?.aliases.has('champion')).toBe(false);
   });
 
+  it('runs beforeApproval before a version becomes Approved, and leaves it unapproved when that fails', async () => {
+    const change = (approvalStatus: 'Approved' | 'Rejected') => ({
+      version: { number: 1 },
+      approvalStatus,
+      by: 'alice',
+      runUrl: 'https://github.com/acme/churn/actions/runs/9',
+      reason: ''
+    });
+    await registerMlflow(client, registration(imageWith('a'), 'staging'), log);
+    const failing = async () => {
+      throw new Error('the release tag names another image');
+    };
+    await expect(
+      setMlflowStatus(client, 'churn', change('Approved'), 'champion', log, failing)
+    ).rejects.toThrow('the release tag names another image');
+    expect((await resolveMlflow(client, 'churn', { version: { number: 1 } })).approvalStatus).toBe(
+      'PendingManualApproval'
+    );
+    expect(server.models.get('churn')?.aliases.has('champion')).toBe(false);
+
+    const seen: string[] = [];
+    const record = async (version: { imageUri: string; approvalStatus: string }) => {
+      seen.push(`${version.imageUri} ${version.approvalStatus}`);
+    };
+    await setMlflowStatus(client, 'churn', change('Approved'), 'champion', log, record);
+    // Again when already Approved (a version approved before release tags existed gets one); never on rejection.
+    await setMlflowStatus(client, 'churn', change('Approved'), 'champion', log, record);
+    await setMlflowStatus(client, 'churn', change('Rejected'), 'champion', log, record);
+    expect(seen).toEqual([`${imageWith('a')} PendingManualApproval`, `${imageWith('a')} Approved`]);
+  });
+
   it('turns 401, 403 and an unreachable server into actionable errors', async () => {
     await expect(
       registerMlflow(new MlflowClient(server.url, undefined), registration(imageWith('a')), log)
