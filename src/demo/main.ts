@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { setupHint } from './readiness.js';
 
 // The bundle runs as dist/demo/index.js, so the project root and the CLI bundle are found from it
 // (process.argv[1], not import.meta.url, which the bundler rewrites).
@@ -51,9 +52,8 @@ export function runDemo(): number {
     }
   );
   if (run.status !== 0) {
-    console.error(
-      '\nThe workflow did not succeed. Run `npm run setup` first if Docker or the base image is missing.'
-    );
+    const hint = setupHint();
+    if (hint !== undefined) console.error(`\n${hint}`);
     return run.status ?? 1;
   }
   // The workflow deploys with roles of account 123456789012 (deploy.yml); on the local stack a 12-digit
