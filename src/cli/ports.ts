@@ -38,9 +38,10 @@ export function rememberPorts(dataDir: string, ports: StackPorts): void {
 
 /**
  * The ports a stack starts on. Given ones win. Otherwise the registry keeps the port the data directory's
- * stack used last, because the repository URIs and model images in its state name it; the endpoint keeps
- * its last port while that is free. A data directory that never ran takes the defaults while they are free
- * and free ports when not, so a second repository's stack starts beside a running one.
+ * stack used last, because the repository URIs and model images in its state name it (held by another
+ * program, that is an error saying so, not a silent move); the endpoint keeps its last port while that is
+ * free. A data directory that never ran takes the defaults while they are free and free ports when not, so
+ * a second repository's stack starts beside a running one.
  */
 export async function choosePorts(
   dataDir: string,
@@ -53,10 +54,22 @@ export async function choosePorts(
       if (candidate !== undefined && (await isFree(candidate))) return candidate;
     return 0;
   };
+  const kept = remembered.registryPort;
+  if (given.registryPort === undefined && kept !== undefined && !(await isFree(kept)))
+    throw heldRegistryPort(dataDir, kept);
   return {
     port: given.port ?? (await firstFree(remembered.port, defaults.port)),
     registryPort: given.registryPort ?? remembered.registryPort ?? (await firstFree(defaults.registryPort))
   };
+}
+
+function heldRegistryPort(dataDir: string, port: number): Error {
+  return new Error(
+    `Registry port ${port} is already in use. The stack of ${dataDir} keeps it, because the repository ` +
+      `URIs and model images in its state name 127.0.0.1:${port}. Stop what holds the port (another local ` +
+      `stack? 'modelship local status --data-dir DIR' tells), or start with --registry-port (images pushed ` +
+      `before then must be pushed again).`
+  );
 }
 
 /** Whether nothing listens on 127.0.0.1:`port` (a probe; the stack's own listen still reports a race). */

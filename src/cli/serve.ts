@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { launchLocalStack } from '../local-stack/stack.js';
 import { formatExports, localStackEnvironment } from './environment.js';
 import type { LocalOptions } from './options.js';
-import { choosePorts, rememberedPorts, rememberPorts } from './ports.js';
+import { choosePorts, rememberPorts } from './ports.js';
 import { isServeProcess, readPid, removeRuntimeFiles, writePid, writeRuntime } from './runtime-files.js';
 
 /**
@@ -38,7 +38,7 @@ export async function serve(options: LocalOptions, print: (line: string) => void
     });
   } catch (error) {
     removeRuntimeFiles(options.dataDir);
-    throw explainRememberedRegistryPort(error, options);
+    throw error;
   }
   rememberPorts(options.dataDir, {
     port: Number(new URL(stack.endpoint).port),
@@ -65,18 +65,4 @@ export async function serve(options: LocalOptions, print: (line: string) => void
   }
   print(`${new Date().toISOString()} stopped`);
   return 0;
-}
-
-/** A registry port the data directory remembers and another process holds: say why it is kept. */
-function explainRememberedRegistryPort(error: unknown, options: LocalOptions): unknown {
-  const remembered = rememberedPorts(options.dataDir).registryPort;
-  if (options.registryPort !== undefined || remembered === undefined) return error;
-  if (!(error instanceof Error) || !error.message.startsWith(`Registry port ${remembered} is already in use`))
-    return error;
-  return new Error(
-    `Registry port ${remembered} is already in use. The stack of ${options.dataDir} keeps it, because the ` +
-      `repository URIs and model images in its state name 127.0.0.1:${remembered}. Stop what holds the port ` +
-      `(another local stack? 'modelship local status --data-dir DIR' tells), or start with --registry-port ` +
-      `(images pushed before then must be pushed again).`
-  );
 }

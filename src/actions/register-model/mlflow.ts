@@ -122,9 +122,9 @@ export async function setMlflowStatus(
 ): Promise<RegisteredVersion> {
   const current = versionOf(await getVersion(client, name, change.version), false);
   const number = String(current.version);
-  const wanted = checkStatusChange(current, change.approvalStatus);
+  const transition = checkStatusChange(current, change.approvalStatus);
   if (change.approvalStatus === 'Approved') await beforeApproval?.(current);
-  if (wanted === 'change') {
+  if (transition === 'change') {
     const description = approvalDescription(change);
     const tags = {
       ...approvalProperties(change),

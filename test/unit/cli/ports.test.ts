@@ -51,13 +51,23 @@ describe('the ports a local stack starts on', () => {
     expect(await choosePorts(dataDir, {}, defaults)).toEqual(last);
   });
 
-  it('keeps the remembered registry port even when taken (images name it), but not the endpoint port', async () => {
-    const last = { port: await busyPort(), registryPort: await busyPort() };
+  it('moves the endpoint off a remembered port that is taken, but never the registry (images name it)', async () => {
+    const last = { port: await busyPort(), registryPort: await releasedPort() };
     rememberPorts(dataDir, last);
     const defaults = { port: await releasedPort(), registryPort: await releasedPort() };
     expect(await choosePorts(dataDir, {}, defaults)).toEqual({
       port: defaults.port,
       registryPort: last.registryPort
+    });
+
+    const held = await busyPort();
+    rememberPorts(dataDir, { ...last, registryPort: held });
+    await expect(choosePorts(dataDir, {}, defaults)).rejects.toThrow(
+      `Registry port ${held} is already in use. The stack of ${dataDir} keeps it`
+    );
+    expect(await choosePorts(dataDir, { registryPort: 0 }, defaults)).toEqual({
+      port: defaults.port,
+      registryPort: 0
     });
   });
 
